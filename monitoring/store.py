@@ -1,0 +1,160 @@
+"""Write side of the store: the organization tables and bulk, idempotent item loads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from monitoring.db import scalar
+from monitoring.org import OrgConfig
+
+# The normalized item every connector, importer and the demo generator produce.
+ITEM_SCHEMA = pa.schema(
+    [
+        ("platform", pa.string()),
+        ("native_id", pa.string()),
+        ("url", pa.string()),
+        ("author_handle", pa.string()),
+        ("author_name", pa.string()),
+        ("text", pa.string()),
+        ("lang_hint", pa.string()),
+        ("created_at", pa.timestamp("us")),  # UTC, naive
+        ("reach", pa.int64()),
+        ("likes", pa.int64()),
+        ("shares", pa.int64()),
+        ("replies", pa.int64()),
+        ("in_reply_to", pa.string()),
+        ("channel_id", pa.string()),
+        ("raw", pa.string()),
+    ]
+)
+ITEM_COLUMNS = tuple(ITEM_SCHEMA.names)
+
+
+@dataclass(frozen=True)
+class InsertResult:
+    new: int
+    duplicate: int
+
+
+def items_table(records: list[dict[str, Any]]) -> pa.Table:
+    """Normalized records (dicts with ``ITEM_COLUMNS`` keys; missing ones are null) as Arrow."""
+    columns = {name: [r.get(name) for r in records] for name in ITEM_COLUMNS}
+    return pa.Table.from_pydict(columns, schema=ITEM_SCHEMA)
+
+
+def sync_org(conn: duckdb.DuckDBPyConnection, org: OrgConfig) -> None:
+    """Replace the organization tables with ``org`` (call inside a transaction)."""
+    for table in ("member_handles", "members", "teams", "channels"):
+        conn.execute(f"DELETE FROM {table}")  # noqa: S608 - identifiers are code constants
+    conn.executemany(
+        "INSERT INTO channels VALUES (?, ?, ?, ?, ?)",
+        [[c.id, c.name, c.platform, list(c.handles), i] for i, c in enumerate(org.channels)],
+    )
+    conn.executemany(
+        "INSERT INTO teams VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            [
+                t.id,
+                t.name,
+                t.governance,
+                i,
+                list(t.channels),
+                list(t.competences),
+                t.targets.response_minutes,
+                t.targets.max_negative_share,
+                t.targets.max_flagged_share,
+                t.targets.min_response_rate,
+            ]
+            for i, t in enumerate(org.teams)
+        ],
+    )
+    members = [[m.id, t.id, m.name, m.role] for t in org.teams for m in t.members]
+    if members:
+        conn.executemany("INSERT INTO members VALUES (?, ?, ?, ?)", members)
+    handles = [[p, h, m.id] for m in org.members() for p, h in m.handles.items()]
+    if handles:
+        conn.executemany("INSERT INTO member_handles VALUES (?, ?, ?)", handles)
+
+
+_INSERT_NEW_ITEMS = """
+INSERT INTO items
+SELECT nextval('item_ids'), b.platform, b.native_id,
+       CASE WHEN h.member_id IS NULL THEN 'mention' ELSE 'staff' END,
+       ?, b.url, b.author_handle, b.author_name, h.member_id, m.team_id,
+       coalesce(b.channel_id, dc.channel_id), b.text, b.lang_hint, b.created_at,
+       b.reach, b.likes, b.shares, b.replies, b.in_reply_to, NULL,
+       now()::TIMESTAMP, b.raw
+FROM (SELECT * FROM _batch QUALIFY row_number() OVER (PARTITION BY platform, native_id) = 1) b
+LEFT JOIN member_handles h ON h.platform = b.platform AND h.handle = lower(b.author_handle)
+LEFT JOIN members m ON m.member_id = h.member_id
+LEFT JOIN (SELECT platform, arg_min(channel_id, position) AS channel_id
+           FROM channels GROUP BY platform) dc ON dc.platform = b.platform
+WHERE NOT EXISTS (
+    SELECT 1 FROM items i WHERE i.platform = b.platform AND i.native_id = b.native_id
+)
+ORDER BY b.created_at
+"""
+
+
+def insert_items(
+    conn: duckdb.DuckDBPyConnection, batch: pa.Table | Any, source: str | None
+) -> InsertResult:
+    """Insert the items of ``batch`` not already stored (key: platform + native id).
+
+    Authors found in the roster make staff posts with their team; replies are linked to
+    their parents (in either arrival order) and first staff answers recorded as responses.
+    Call inside a transaction; callers bound the batch size.
+    """
+    total = len(batch)
+    if total == 0:
+        return InsertResult(0, 0)
+    before = scalar(conn, "SELECT coalesce(max(item_id), 0) FROM items")
+    conn.register("_batch", batch)
+    try:
+        conn.execute(_INSERT_NEW_ITEMS, [source])
+    finally:
+        conn.unregister("_batch")
+    new = scalar(conn, "SELECT count(*) FROM items WHERE item_id > ?", [before])
+    if new:
+        link_replies(conn, before)
+    return InsertResult(new=new, duplicate=total - new)
+
+
+def link_replies(conn: duckdb.DuckDBPyConnection, after_item_id: int) -> None:
+    """Resolve parent links touching items newer than ``after_item_id``; refresh responses."""
+    conn.execute(
+        """
+        UPDATE items SET parent_item_id = p.item_id FROM items p
+        WHERE items.parent_item_id IS NULL AND items.in_reply_to IS NOT NULL
+          AND p.platform = items.platform AND p.native_id = items.in_reply_to
+          AND (items.item_id > ? OR p.item_id > ?)
+        """,
+        [after_item_id, after_item_id],
+    )
+    conn.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE _touched AS
+        SELECT DISTINCT parent_item_id AS mention_id FROM items
+        WHERE kind = 'staff' AND parent_item_id IS NOT NULL
+          AND (item_id > ? OR parent_item_id > ?)
+        """,
+        [after_item_id, after_item_id],
+    )
+    conn.execute("DELETE FROM responses WHERE mention_id IN (SELECT mention_id FROM _touched)")
+    conn.execute(
+        """
+        INSERT INTO responses
+        SELECT p.item_id, arg_min(r.item_id, r.created_at), arg_min(r.team_id, r.created_at),
+               arg_min(r.member_id, r.created_at), p.created_at, min(r.created_at),
+               greatest(date_diff('second', p.created_at, min(r.created_at)), 0) / 60.0
+        FROM _touched t
+        JOIN items p ON p.item_id = t.mention_id AND p.kind = 'mention'
+        JOIN items r ON r.parent_item_id = p.item_id AND r.kind = 'staff'
+        GROUP BY p.item_id, p.created_at
+        """
+    )
+    conn.execute("DROP TABLE _touched")
