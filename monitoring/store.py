@@ -55,7 +55,7 @@ def sync_org(conn: duckdb.DuckDBPyConnection, org: OrgConfig) -> None:
         [[c.id, c.name, c.platform, list(c.handles), i] for i, c in enumerate(org.channels)],
     )
     conn.executemany(
-        "INSERT INTO teams VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO teams VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             [
                 t.id,
@@ -84,12 +84,13 @@ _INSERT_NEW_ITEMS = """
 INSERT INTO items
 SELECT nextval('item_ids'), b.platform, b.native_id,
        CASE WHEN h.member_id IS NULL THEN 'mention' ELSE 'staff' END,
-       ?, b.url, b.author_handle, b.author_name, h.member_id, m.team_id,
+       ?, b.url, b.handle, b.author_name, h.member_id, m.team_id,
        coalesce(b.channel_id, dc.channel_id), b.text, b.lang_hint, b.created_at,
        b.reach, b.likes, b.shares, b.replies, b.in_reply_to, NULL,
        now()::TIMESTAMP, b.raw
-FROM (SELECT * FROM _batch QUALIFY row_number() OVER (PARTITION BY platform, native_id) = 1) b
-LEFT JOIN member_handles h ON h.platform = b.platform AND h.handle = lower(b.author_handle)
+FROM (SELECT *, lower(ltrim(trim(author_handle), '@')) AS handle FROM _batch
+      QUALIFY row_number() OVER (PARTITION BY platform, native_id) = 1) b
+LEFT JOIN member_handles h ON h.platform = b.platform AND h.handle = b.handle
 LEFT JOIN members m ON m.member_id = h.member_id
 LEFT JOIN (SELECT platform, arg_min(channel_id, position) AS channel_id
            FROM channels GROUP BY platform) dc ON dc.platform = b.platform

@@ -1,0 +1,161 @@
+"""Migrations, lock handling and the bulk item store, on real DuckDB files."""
+
+import subprocess
+import sys
+import textwrap
+import time
+from datetime import datetime
+
+import pytest
+
+from monitoring import db, store
+from monitoring.org import load_org
+from monitoring.settings import DATA_DIR
+
+
+def test_init_twice_is_a_noop(tmp_path):
+    path = tmp_path / "x.duckdb"
+    assert db.init(path) == [m[0] for m in db.MIGRATIONS]
+    assert db.init(path) == []
+    assert db.read(path, db.schema_version) == db.latest_version()
+
+
+def test_older_file_is_migrated(tmp_path, monkeypatch):
+    path = tmp_path / "x.duckdb"
+    monkeypatch.setattr(db, "MIGRATIONS", db.MIGRATIONS[:1])
+    db.init(path)
+    newer = (2, "test column", "ALTER TABLE items ADD COLUMN test_flag BOOLEAN")
+    monkeypatch.setattr(db, "MIGRATIONS", [*db.MIGRATIONS, newer])
+    assert db.init(path) == [2]
+    columns = db.read(
+        path,
+        lambda c: c.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = 'items'"
+        ).fetchall(),
+    )
+    assert ("test_flag",) in columns
+
+
+def test_failed_migration_changes_nothing(tmp_path, monkeypatch):
+    path = tmp_path / "x.duckdb"
+    db.init(path)
+    broken = (db.latest_version() + 1, "broken", "CREATE TABLE ok_table (a INT); SELEC oops")
+    monkeypatch.setattr(db, "MIGRATIONS", [*db.MIGRATIONS, broken])
+    with pytest.raises(Exception, match="syntax error"):
+        db.init(path)
+    tables = db.read(
+        path, lambda c: c.execute("SELECT table_name FROM information_schema.tables").fetchall()
+    )
+    assert ("ok_table",) not in tables
+    assert db.read(path, db.schema_version) == broken[0] - 1
+
+
+def test_writer_waits_for_a_reader_in_another_process(tmp_path):
+    path = tmp_path / "x.duckdb"
+    db.init(path)
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent(
+                f"""
+                import duckdb, time
+                c = duckdb.connect({str(path)!r}, read_only=True)
+                print("holding", flush=True)
+                time.sleep(1.5)
+                c.close()
+                """
+            ),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert holder.stdout.readline().strip() == "holding"
+    started = time.monotonic()
+    db.write(path, lambda c: db.set_meta(c, "k", "v"))  # retries until the reader lets go
+    assert time.monotonic() - started > 0.5
+    assert db.read(path, lambda c: db.get_meta(c, "k")) == "v"
+    holder.wait(10)
+
+
+def test_busy_file_gives_up_with_a_clear_message(tmp_path):
+    path = tmp_path / "x.duckdb"
+    db.init(path)
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            f"import duckdb,time; c=duckdb.connect({str(path)!r}); print('x', flush=True); time.sleep(5)",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        holder.stdout.readline()
+        with pytest.raises(db.DatabaseBusy, match="in use by another process"):
+            db.connect(path, wait=0.3)
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+def _item(native_id, author, minutes, reply_to=None, platform="x"):
+    return {
+        "platform": platform,
+        "native_id": native_id,
+        "author_handle": author,
+        "text": f"text {native_id}",
+        "created_at": datetime(2026, 3, 2, 9, minutes),
+        "in_reply_to": reply_to,
+    }
+
+
+@pytest.fixture
+def org_db(tmp_path):
+    path = tmp_path / "x.duckdb"
+    db.init(path)
+    org = load_org(DATA_DIR / "org.yaml")
+    db.write(path, lambda c: store.sync_org(c, org))
+    return path
+
+
+def _insert(path, records, source="test"):
+    return db.write(path, lambda c: store.insert_items(c, store.items_table(records), source))
+
+
+def test_insert_is_idempotent_and_classifies_staff(org_db):
+    batch = [_item("m1", "cliente_arrabbiato", 0), _item("r1", "@Giulia_Lumina", 25, reply_to="m1")]
+    assert _insert(org_db, batch) == store.InsertResult(new=2, duplicate=0)
+    assert _insert(org_db, batch) == store.InsertResult(new=0, duplicate=2)
+    rows = db.read(
+        org_db,
+        lambda c: c.execute(
+            "SELECT native_id, kind, member_id, team_id, channel_id FROM items ORDER BY native_id"
+        ).fetchall(),
+    )
+    assert rows == [
+        ("m1", "mention", None, None, "x_care"),
+        ("r1", "staff", "giulia.rossi", "customer_care", "x_care"),
+    ]
+
+
+def test_reply_arriving_before_its_mention_is_linked_later(org_db):
+    _insert(org_db, [_item("r9", "marco_lumina", 40, reply_to="m9")])
+    _insert(org_db, [_item("m9", "someone", 10)])
+    responses = db.read(
+        org_db, lambda c: c.execute("SELECT team_id, minutes FROM responses").fetchall()
+    )
+    assert responses == [("customer_care", 30.0)]
+
+
+def test_first_answer_wins_whatever_the_arrival_order(org_db):
+    _insert(org_db, [_item("m1", "someone", 0), _item("late", "sara_lumina", 50, reply_to="m1")])
+    _insert(org_db, [_item("early", "roberto_guasti", 5, reply_to="m1")])
+    responses = db.read(
+        org_db, lambda c: c.execute("SELECT team_id, minutes FROM responses").fetchall()
+    )
+    assert responses == [("technical_support", 5.0)]
+
+
+def test_same_id_on_another_platform_is_another_item(org_db):
+    assert _insert(org_db, [_item("1", "a", 0), _item("1", "a", 0, platform="mastodon")]).new == 2
