@@ -207,6 +207,31 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         );
         """,
     ),
+    (
+        2,
+        "alerts: one row per alert, deduplicated by key, with its delivery state",
+        """
+        -- Alerts (monitoring/alerts.py): the key makes each alert sent once; delivery is retried
+        -- on later runs while status is 'failed' (see docs/decisions/0006).
+        CREATE TABLE alerts (
+            alert_key VARCHAR PRIMARY KEY,
+            kind VARCHAR NOT NULL,              -- 'spike' | 'high_risk' | 'unanswered'
+            severity VARCHAR NOT NULL,          -- 'medium' | 'high'
+            title VARCHAR NOT NULL,
+            body VARCHAR NOT NULL,
+            item_id BIGINT,
+            window_start TIMESTAMP,
+            window_end TIMESTAMP,
+            details JSON,
+            detected_at TIMESTAMP NOT NULL,
+            status VARCHAR NOT NULL,            -- pending | sending | sent | failed | gave_up | skipped
+            attempts INTEGER NOT NULL DEFAULT 0,
+            last_error VARCHAR,
+            last_attempt_at TIMESTAMP,
+            sent_at TIMESTAMP
+        );
+        """,
+    ),
 ]
 
 
