@@ -1,0 +1,142 @@
+"""Child-process steps of ``monitoring.bench`` (each measured on its own by the parent).
+
+python -m monitoring.bench_steps export FILE N SEED START END
+python -m monitoring.bench_steps naive-import FILE N
+python -m monitoring.bench_steps naive-score DB N
+python -m monitoring.bench_steps pages DB
+python -m monitoring.bench_steps naive-page DB
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+import tempfile
+import time
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+import psutil
+
+from monitoring import db
+from monitoring.settings import PROJECT_ROOT
+
+PAGES = ("overview", "teams", "channels", "weekly_review", "mentions", "policy")
+
+
+def export(path: str, mentions: str, seed: str, start: str, end: str) -> None:
+    """Write a demo year as an NDJSON export (the shape `import` reads), chunk by chunk."""
+    from monitoring.demo.generator import generate_items
+
+    out = Path(path)
+    parts = Path(tempfile.mkdtemp(dir=out.parent))
+    conn = duckdb.connect()
+    total = 0
+    for i, chunk in enumerate(
+        generate_items(
+            int(mentions), int(seed), datetime.fromisoformat(start), datetime.fromisoformat(end)
+        )
+    ):
+        conn.register("chunk", chunk)
+        conn.execute(
+            f"COPY (SELECT * EXCLUDE (raw, channel_id) FROM chunk) TO '{parts / f'{i:05d}.ndjson'}' (FORMAT json)"
+        )
+        conn.unregister("chunk")
+        total += len(chunk)
+    with out.open("wb") as target:
+        for part in sorted(parts.iterdir()):
+            with part.open("rb") as source:
+                shutil.copyfileobj(source, target)
+    shutil.rmtree(parts)
+    print(total)
+
+
+def naive_import(path: str, rows: str) -> None:
+    """Row-by-row executemany of the first N lines into a fresh items table."""
+    from monitoring.store import ITEM_COLUMNS
+
+    records = []
+    with open(path, encoding="utf-8") as handle:
+        for _, line in zip(range(int(rows)), handle, strict=False):
+            obj = json.loads(line)
+            records.append([obj.get(c) for c in ITEM_COLUMNS])
+    conn = duckdb.connect(str(Path(tempfile.mkdtemp()) / "naive.duckdb"))
+    conn.execute(f"CREATE TABLE items ({', '.join(f'{c} VARCHAR' for c in ITEM_COLUMNS)})")
+    conn.executemany(f"INSERT INTO items VALUES ({', '.join('?' for _ in ITEM_COLUMNS)})", records)
+    print(len(records))
+
+
+def naive_score(db_path: str, rows: str) -> None:
+    """VADER's polarity_scores row by row in one process on N stored texts."""
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    texts = db.read(
+        db_path,
+        lambda c: [
+            r[0] for r in c.execute("SELECT text FROM items LIMIT ?", [int(rows)]).fetchall()
+        ],
+    )
+    analyzer = SentimentIntensityAnalyzer()
+    for text in texts:
+        analyzer.polarity_scores(text)
+    print(len(texts))
+
+
+def naive_page(db_path: str) -> None:
+    """The naive Overview: whole tables into pandas, group-by in Python."""
+    with db.opened(db_path, read_only=True) as conn:
+        items = conn.execute("SELECT * FROM items").df()
+        scores = conn.execute("SELECT * FROM scores").df()
+    merged = items.merge(scores, on="item_id", how="left")
+    merged["day"] = merged["created_at"].dt.date
+    by_day = merged[merged["kind"] == "mention"].groupby(["day", "label"]).size()
+    by_team = (
+        merged[merged["kind"] == "staff"]
+        .groupby("team_id")
+        .agg(posts=("item_id", "size"), risk=("risk", "mean"))
+    )
+    print(len(by_day), len(by_team))
+
+
+def pages(db_path: str) -> None:
+    """Each page in a new AppTest session with cleared caches, then a cached rerun."""
+    import os
+
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    os.environ["SENTINELLA_DB"] = db_path
+    app = str(PROJECT_ROOT / "app.py")
+    warm = AppTest.from_file(app, default_timeout=120)
+    warm.run()  # imports and module-level setup, as a running server has done already
+    timings = {}
+    for page in PAGES:
+        st.cache_data.clear()
+        st.cache_resource.clear()
+        at = AppTest.from_file(app, default_timeout=120)
+        at.run()
+        started = time.perf_counter()
+        at.switch_page(f"pages/{page}.py").run()
+        first = time.perf_counter() - started
+        if at.exception:
+            raise RuntimeError(f"{page}: {at.exception[0].message}")
+        started = time.perf_counter()
+        at.run()
+        rerun = time.perf_counter() - started
+        timings[page] = {"first": first, "rerun": rerun}
+    peak = psutil.Process().memory_info().rss / 2**20
+    print(json.dumps({"pages": timings, "peak_rss_mb": peak}))
+
+
+COMMANDS = {
+    "export": export,
+    "naive-import": naive_import,
+    "naive-score": naive_score,
+    "naive-page": naive_page,
+    "pages": pages,
+}
+
+if __name__ == "__main__":
+    COMMANDS[sys.argv[1]](*sys.argv[2:])
