@@ -77,18 +77,18 @@ def describe_rule(
 def _slice_where(filters: Filters) -> tuple[str, list]:
     """Conditions for mentions in the slice, without the period (the caller widens it).
 
-    Mentions have no team of their own: the team filter keeps mentions on the channels
-    assigned to those teams in org.yaml, the channels they are expected to watch.
+    Mentions have no team of their own: the team filter keeps the team's inbox, as the
+    dashboard does (monitoring/queries.py): mentions it answered or posted on its channels.
     """
     no_team = dataclasses.replace(filters, teams=(), start=None, end=None)
     sql, params = no_team.where("i")
     if filters.teams:
         marks = ", ".join("?" for _ in filters.teams)
         sql += (
-            " AND i.channel_id IN (SELECT unnest(t.channels) FROM teams t "
-            f"WHERE t.team_id IN ({marks}))"
+            f" AND (i.item_id IN (SELECT mention_id FROM responses WHERE team_id IN ({marks}))"
+            f" OR i.channel_id IN (SELECT unnest(channels) FROM teams WHERE team_id IN ({marks})))"
         )
-        params = [*params, *filters.teams]
+        params = [*params, *filters.teams, *filters.teams]
     return sql, params
 
 
