@@ -127,13 +127,13 @@ class TermsRule(RuleBase):
     key: ClassVar[str] = "terms"
     about: ClassVar[str] = "any of a list of words or phrases (inflections and accents included)"
     kind: Literal["terms"]
-    terms: TermLists
+    words: TermLists  # not "terms": a field named like a kind would confuse error locations
     exclude: TermLists = {}
 
-    _check_terms = field_validator("terms")(_nonempty_terms)
+    _check_words = field_validator("words")(_nonempty_terms)
 
     def compile(self, org: OrgConfig) -> TextCheck:
-        matcher = TermMatcher({self.id: self.terms}, {self.id: self.exclude})
+        matcher = TermMatcher({self.id: self.words}, {self.id: self.exclude})
         return lambda doc: matcher.find(doc.text, doc.folded, doc.starts).get(self.id, ())
 
 
@@ -285,9 +285,7 @@ class ShoutingRule(RuleBase):
     exclamations: int = Field(default=3, ge=2)
 
     def compile(self, org: OrgConfig) -> TextCheck:
-        bangs = re.compile(
-            r"[!?]*!{%d,}[!?]*|[!?]{%d,}" % (self.exclamations, self.exclamations + 1)
-        )
+        bangs = re.compile(rf"[!?]*!{{{self.exclamations},}}[!?]*|[!?]{{{self.exclamations + 1},}}")
 
         def check(doc: Doc) -> Evidence:
             found: list[str] = [m.group() for m in bangs.finditer(doc.text)][:1]

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 
 # One-to-one folding table: the folded text keeps the original's length, so a match's span
 # also points at the original words (evidence is shown as the author wrote it).
@@ -142,7 +141,7 @@ class TermMatcher:
                 m = pattern.match(folded, start) if pattern is not None else None
                 if m is None:
                     continue
-            key = self.keys[int(m.lastgroup[1:])]
+            key = self.keys[int(m.lastgroup[1:].partition("_")[0])]
             exclude = self._exclude.get(key)
             if exclude is not None and _inside_exclusion(exclude, folded, m.start(), m.end()):
                 continue
@@ -160,15 +159,10 @@ def _sources(terms: Terms) -> Iterable[str]:
 
 
 def _compile_bucket(entries: list[tuple[int, str]]) -> re.Pattern[str]:
-    by_key: dict[int, list[str]] = {}
-    for index, source in entries:
-        by_key.setdefault(index, []).append(source)
-    alternatives = []
-    for index, sources in by_key.items():
-        # Longer patterns first so "link in bio" wins over "link" at the same position.
-        sources.sort(key=len, reverse=True)
-        alternatives.append(f"(?P<g{index}>{'|'.join(sources)})")
-    return re.compile("|".join(alternatives))
+    # Longest pattern first across all keys, so "offerta di lavoro" (careers) is tried before
+    # "offerta" (offers) at the same position. Group "g<key>_<n>" tells which key matched.
+    ordered = sorted(entries, key=lambda entry: len(entry[1]), reverse=True)
+    return re.compile("|".join(f"(?P<g{i}_{n}>{src})" for n, (i, src) in enumerate(ordered)))
 
 
 def _inside_exclusion(pattern: re.Pattern[str], folded: str, start: int, end: int) -> bool:
