@@ -5,8 +5,8 @@ import pytest
 from monitoring.scoring.risk import (
     RiskInputs,
     RiskSettings,
-    deviation,
     describe_risk_formula,
+    deviation,
     risk_parts,
     risk_score,
 )
