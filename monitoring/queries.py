@@ -1,0 +1,703 @@
+"""Read side of the dashboard: one function per question a page asks.
+
+Every function takes an open connection and a ``Filters`` and returns a small frame aggregated
+inside DuckDB — no function loads a whole table into pandas. Keep every aggregate here: the
+scale work (issue 6) can re-point them at rollup tables without touching the pages.
+
+Conventions:
+- A score row per item (the scoring pipeline keeps one, for the current policy version); hits
+  count only when they belong to that same version.
+- Times are stored in UTC and shown in the organization's time zone (``Filters.timezone``).
+- The team filter means, for staff posts, "posted by these teams"; for mentions, "answered by
+  these teams or posted on a channel assigned to them" (the team's inbox). ``mention_slice``
+  implements it once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+
+import duckdb
+import pandas as pd
+
+from monitoring.db import scalar
+from monitoring.filters import Filters
+
+# Periods longer than this are drawn per ISO week rather than per day.
+DAILY_MAX_DAYS = 120
+
+
+def _marks(values: tuple | list) -> str:
+    return ", ".join("?" for _ in values)
+
+
+def _df(conn: duckdb.DuckDBPyConnection, sql: str, params: list) -> pd.DataFrame:
+    return conn.execute(sql, params).df()
+
+
+def local_time(column: str) -> str:
+    """SQL turning a stored UTC timestamp column into the organization's local time.
+
+    Takes one ``?`` parameter: the time zone name.
+    """
+    return f"timezone(?, {column}::TIMESTAMPTZ)"
+
+
+def staff_slice(f: Filters, alias: str = "i") -> tuple[str, list]:
+    """WHERE conditions selecting the staff posts in the slice."""
+    where, params = f.where(alias)
+    return f"{alias}.kind = 'staff' AND {where}", params
+
+
+def mention_slice(f: Filters, alias: str = "i") -> tuple[str, list]:
+    """WHERE conditions selecting the mentions in the slice (team = the team's inbox)."""
+    where, params = replace(f, teams=()).where(alias)
+    sql = f"{alias}.kind = 'mention' AND {where}"
+    if f.teams:
+        marks = _marks(f.teams)
+        sql += (
+            f" AND ({alias}.item_id IN (SELECT mention_id FROM responses WHERE team_id IN ({marks}))"
+            f" OR {alias}.channel_id IN"
+            f" (SELECT unnest(channels) FROM teams WHERE team_id IN ({marks})))"
+        )
+        params = params + list(f.teams) + list(f.teams)
+    return sql, params
+
+
+def grain(f: Filters) -> str:
+    """'day' for short periods, 'week' for long or open ones."""
+    if f.start and f.end and (f.end - f.start).days <= DAILY_MAX_DAYS:
+        return "day"
+    return "week"
+
+
+def _bucket(f: Filters, column: str = "i.created_at") -> tuple[str, list]:
+    # grain() returns one of two code constants, so it may be inlined.
+    return f"date_trunc('{grain(f)}', {local_time(column)})::DATE", [f.timezone]
+
+
+# --- sidebar choices ----------------------------------------------------------------------
+
+
+def data_bounds(conn: duckdb.DuckDBPyConnection, timezone: str) -> pd.DataFrame:
+    """First and last item day (local) and the item count: the sidebar's period limits."""
+    sql = f"""
+        SELECT min({local_time("created_at")})::DATE AS first_day,
+               max({local_time("created_at")})::DATE AS last_day, count(*) AS items
+        FROM items
+    """
+    return _df(conn, sql, [timezone, timezone])
+
+
+def platforms(conn: duckdb.DuckDBPyConnection) -> list[str]:
+    """Platforms that have items or channels, for the sidebar filter."""
+    rows = conn.execute(
+        "SELECT platform FROM channels UNION SELECT DISTINCT platform FROM items ORDER BY 1"
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+def item_count(conn: duckdb.DuckDBPyConnection) -> int:
+    return int(scalar(conn, "SELECT count(*) FROM items") or 0)
+
+
+# --- overview -----------------------------------------------------------------------------
+
+
+def mention_buckets(conn: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
+    """Per time bucket: mentions by sentiment label, answers, answers within target, reach.
+
+    Columns: bucket, mentions, positive, neutral, negative, unscored, negative_answered,
+    answered, answered_in_target, reach. Summing the rows gives the period's totals.
+    """
+    where, params = mention_slice(f)
+    bucket, bparams = _bucket(f)
+    sql = f"""
+        SELECT {bucket} AS bucket,
+               count(*) AS mentions,
+               count(*) FILTER (WHERE s.label = 'positive') AS positive,
+               count(*) FILTER (WHERE s.label = 'neutral') AS neutral,
+               count(*) FILTER (WHERE s.label = 'negative') AS negative,
+               count(*) FILTER (WHERE s.label IS NULL) AS unscored,
+               count(r.mention_id) FILTER (WHERE s.label = 'negative') AS negative_answered,
+               count(r.mention_id) AS answered,
+               count(r.mention_id) FILTER (WHERE r.minutes <= t.response_minutes)
+                   AS answered_in_target,
+               coalesce(sum(i.reach), 0) AS reach
+        FROM items i
+        LEFT JOIN scores s ON s.item_id = i.item_id
+        LEFT JOIN responses r ON r.mention_id = i.item_id
+        LEFT JOIN teams t ON t.team_id = r.team_id
+        WHERE {where}
+        GROUP BY ALL ORDER BY bucket
+    """
+    return _df(conn, sql, bparams + params)
+
+
+def staff_buckets(conn: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
+    """Per time bucket: staff posts and how many of them are flagged (active flags)."""
+    where, params = staff_slice(f)
+    bucket, bparams = _bucket(f)
+    sql = f"""
+        SELECT {bucket} AS bucket, count(*) AS staff_posts,
+               count(fl.item_id) FILTER (WHERE fl.active) AS flagged
+        FROM items i LEFT JOIN flags fl ON fl.item_id = i.item_id
+        WHERE {where}
+        GROUP BY ALL ORDER BY bucket
+    """
+    return _df(conn, sql, bparams + params)
+
+
+def response_times(conn: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
+    """Median and 90th percentile of first-answer minutes for the mentions in the slice."""
+    where, params = mention_slice(f)
+    sql = f"""
+        SELECT count(*) AS answers, median(r.minutes) AS median_minutes,
+               quantile_cont(r.minutes, 0.9) AS p90_minutes
+        FROM items i JOIN responses r ON r.mention_id = i.item_id
+        WHERE {where}
+    """
+    return _df(conn, sql, params)
+
+
+def share_of_voice(
+    conn: duckdb.DuckDBPyConnection, f: Filters, competitors: list[tuple[str, list[str]]]
+) -> pd.DataFrame:
+    """Mentions of the brand against mentions naming each competitor.
+
+    Every collected mention counts for the brand (the sources query the brand); a competitor
+    counts the mentions whose text names it (name or an alias, case-insensitive).
+
+    :param competitors: (display name, lower-case terms) pairs from org.yaml.
+    """
+    where, params = mention_slice(f)
+    parts, term_params = ["count(*) AS brand"], []
+    for index, (_, terms) in enumerate(competitors):
+        ors = " OR ".join("contains(lower(i.text), ?)" for _ in terms) or "FALSE"
+        parts.append(f"count(*) FILTER (WHERE {ors}) AS c{index}")
+        term_params.extend(terms)
+    sql = f"SELECT {', '.join(parts)} FROM items i WHERE {where}"
+    row = conn.execute(sql, term_params + params).fetchall()[0]
+    names = ["__brand__"] + [name for name, _ in competitors]
+    return pd.DataFrame({"name": names, "mentions": [int(v or 0) for v in row]})
+
+
+_MENTION_COLUMNS = """
+    i.item_id, {local} AS created_at, i.platform, i.channel_id, c.name AS channel,
+    i.author_handle AS author, i.text, i.reach, s.lang, s.compound, s.label, i.url
+"""
+
+
+def top_unanswered_negative(
+    conn: duckdb.DuckDBPyConnection, f: Filters, limit: int = 15
+) -> pd.DataFrame:
+    """The most-reached negative mentions nobody answered yet."""
+    where, params = mention_slice(f)
+    sql = f"""
+        SELECT {_MENTION_COLUMNS.format(local=local_time("i.created_at"))}
+        FROM items i
+        JOIN scores s ON s.item_id = i.item_id AND s.label = 'negative'
+        LEFT JOIN channels c ON c.channel_id = i.channel_id
+        WHERE {where}
+          AND NOT EXISTS (SELECT 1 FROM responses r WHERE r.mention_id = i.item_id)
+        ORDER BY i.reach DESC NULLS LAST, i.created_at DESC
+        LIMIT ?
+    """
+    return _df(conn, sql, [f.timezone] + params + [limit])
+
+
+# --- teams --------------------------------------------------------------------------------
+
+_TEAM_HEALTH = """
+WITH inbox_by_channel AS (
+    SELECT i.channel_id, count(*) AS mentions,
+           count(*) FILTER (WHERE s.label = 'negative') AS negative,
+           count(r.mention_id) AS answered
+    FROM items i
+    LEFT JOIN scores s ON s.item_id = i.item_id
+    LEFT JOIN responses r ON r.mention_id = i.item_id
+    WHERE {mention_where}
+    GROUP BY ALL
+),
+inbox AS (
+    SELECT tc.team_id, sum(b.mentions) AS inbox_mentions, sum(b.negative) AS inbox_negative,
+           sum(b.answered) AS inbox_answered
+    FROM (SELECT team_id, unnest(channels) AS channel_id FROM teams) tc
+    JOIN inbox_by_channel b ON b.channel_id = tc.channel_id
+    GROUP BY ALL
+),
+answers AS (
+    SELECT r.team_id, count(*) AS answers, median(r.minutes) AS median_minutes,
+           quantile_cont(r.minutes, 0.9) AS p90_minutes
+    FROM responses r JOIN items i ON i.item_id = r.mention_id
+    WHERE {mention_where}
+    GROUP BY ALL
+),
+posts AS (
+    SELECT i.team_id, count(*) AS staff_posts, avg(s.compound) AS post_sentiment,
+           count(*) FILTER (WHERE s.label = 'negative') AS negative_posts,
+           count(fl.item_id) FILTER (WHERE fl.active) AS flagged,
+           count(*) FILTER (WHERE d.decision = 'confirmed') AS confirmed
+    FROM items i
+    LEFT JOIN scores s ON s.item_id = i.item_id
+    LEFT JOIN flags fl ON fl.item_id = i.item_id
+    LEFT JOIN (SELECT item_id, arg_max(decision, review_id) AS decision
+               FROM reviews GROUP BY item_id) d ON d.item_id = i.item_id
+    WHERE {staff_where}
+    GROUP BY ALL
+),
+negative_replies AS (
+    SELECT p.team_id, count(*) AS negative_replies
+    FROM items i
+    JOIN scores s ON s.item_id = i.item_id AND s.label = 'negative'
+    JOIN items p ON p.item_id = i.parent_item_id AND p.kind = 'staff'
+    WHERE {mention_where}
+    GROUP BY ALL
+)
+SELECT t.team_id, t.name, t.governance, t.response_minutes AS target_minutes,
+       t.max_negative_share AS target_negative_share,
+       t.max_flagged_share AS target_flagged_share,
+       t.min_response_rate AS target_response_rate,
+       coalesce(p.staff_posts, 0) AS staff_posts, p.post_sentiment,
+       coalesce(p.negative_posts, 0) AS negative_posts,
+       coalesce(p.flagged, 0) AS flagged, coalesce(p.confirmed, 0) AS confirmed,
+       coalesce(a.answers, 0) AS answers, a.median_minutes, a.p90_minutes,
+       coalesce(x.inbox_mentions, 0) AS inbox_mentions,
+       coalesce(x.inbox_negative, 0) AS inbox_negative,
+       coalesce(x.inbox_answered, 0) AS inbox_answered,
+       coalesce(n.negative_replies, 0) AS negative_replies
+FROM teams t
+LEFT JOIN posts p ON p.team_id = t.team_id
+LEFT JOIN answers a ON a.team_id = t.team_id
+LEFT JOIN inbox x ON x.team_id = t.team_id
+LEFT JOIN negative_replies n ON n.team_id = t.team_id
+WHERE {team_where}
+ORDER BY t.position
+"""
+
+
+def team_activity(conn: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
+    """One row per team: its posts, answers, inbox and risk figures plus its targets.
+
+    The inbox of a team is the mentions on the channels assigned to it; its response rate is
+    the share of its inbox answered by any staff member. Response times are those of the answers
+    the team itself gave. The team filter selects rows; period, channel and platform slice data.
+    """
+    unteamed = replace(f, teams=())
+    mention_where, mention_params = mention_slice(unteamed)
+    staff_where, staff_params = staff_slice(unteamed)
+    team_where, team_params = "TRUE", []
+    if f.teams:
+        team_where, team_params = f"t.team_id IN ({_marks(f.teams)})", list(f.teams)
+    sql = _TEAM_HEALTH.format(
+        mention_where=mention_where,
+        staff_where=staff_where,
+        team_where=team_where,
+    )
+    params = mention_params * 2 + staff_params + mention_params + team_params
+    return _df(conn, sql, params)
+
+
+def team_channels(conn: duckdb.DuckDBPyConnection, f: Filters, team_id: str) -> pd.DataFrame:
+    """A team's activity per channel: posts, replies, flagged posts, and whether it's assigned."""
+    where, params = staff_slice(replace(f, teams=(team_id,)))
+    sql = f"""
+        SELECT c.channel_id, c.name AS channel,
+               list_contains((SELECT channels FROM teams WHERE team_id = ?), c.channel_id)
+                   AS assigned,
+               count(i.item_id) AS staff_posts,
+               count(i.parent_item_id) AS replies,
+               count(fl.item_id) FILTER (WHERE fl.active) AS flagged
+        FROM channels c
+        LEFT JOIN items i ON i.channel_id = c.channel_id AND {where}
+        LEFT JOIN flags fl ON fl.item_id = i.item_id
+        GROUP BY ALL
+        HAVING count(i.item_id) > 0 OR assigned
+        ORDER BY min(c.position)
+    """
+    return _df(conn, sql, [team_id] + params)
+
+
+def team_members(conn: duckdb.DuckDBPyConnection, f: Filters, team_id: str) -> pd.DataFrame:
+    """A team's members: posts, answers, median answer minutes, mean risk and flagged posts."""
+    where, params = staff_slice(replace(f, teams=(team_id,)))
+    sql = f"""
+        WITH posts AS (
+            SELECT i.member_id, count(*) AS staff_posts, avg(s.risk) AS mean_risk,
+                   count(fl.item_id) FILTER (WHERE fl.active) AS flagged
+            FROM items i
+            LEFT JOIN scores s ON s.item_id = i.item_id
+            LEFT JOIN flags fl ON fl.item_id = i.item_id
+            WHERE {where}
+            GROUP BY ALL
+        ),
+        answers AS (
+            SELECT r.member_id, count(*) AS answers, median(r.minutes) AS median_minutes
+            FROM responses r JOIN items i ON i.item_id = r.reply_id
+            WHERE {where}
+            GROUP BY ALL
+        )
+        SELECT m.member_id, m.name, m.role, coalesce(p.staff_posts, 0) AS staff_posts,
+               coalesce(a.answers, 0) AS answers, a.median_minutes, p.mean_risk,
+               coalesce(p.flagged, 0) AS flagged
+        FROM members m
+        LEFT JOIN posts p ON p.member_id = m.member_id
+        LEFT JOIN answers a ON a.member_id = m.member_id
+        WHERE m.team_id = ?
+        ORDER BY flagged DESC, staff_posts DESC, m.name
+    """
+    return _df(conn, sql, params + params + [team_id])
+
+
+def team_flagged_posts(
+    conn: duckdb.DuckDBPyConnection, f: Filters, team_id: str, limit: int = 200
+) -> pd.DataFrame:
+    """A team's flagged posts in the slice, riskiest first, with the latest decision."""
+    where, params = staff_slice(replace(f, teams=(team_id,)))
+    sql = f"""
+        SELECT i.item_id, {local_time("i.created_at")} AS created_at, fl.iso_week,
+               i.member_id, c.name AS channel, i.text, fl.risk, d.decision, i.url
+        FROM items i
+        JOIN flags fl ON fl.item_id = i.item_id AND fl.active
+        LEFT JOIN channels c ON c.channel_id = i.channel_id
+        LEFT JOIN (SELECT item_id, arg_max(decision, review_id) AS decision
+                   FROM reviews GROUP BY item_id) d ON d.item_id = i.item_id
+        WHERE {where}
+        ORDER BY fl.risk DESC, i.created_at DESC
+        LIMIT ?
+    """
+    return _df(conn, sql, [f.timezone] + params + [limit])
+
+
+def team_volume(conn: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
+    """Staff posts per time bucket and team (the Teams page's volume chart)."""
+    where, params = staff_slice(f)
+    bucket, bparams = _bucket(f)
+    sql = f"""
+        SELECT {bucket} AS bucket, t.name AS team, count(*) AS staff_posts
+        FROM items i JOIN teams t ON t.team_id = i.team_id
+        WHERE {where}
+        GROUP BY ALL ORDER BY bucket, team
+    """
+    return _df(conn, sql, bparams + params)
+
+
+# --- channels -----------------------------------------------------------------------------
+
+
+def channel_activity(conn: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
+    """Per channel: mentions, sentiment, answers, staff posts and flagged posts."""
+    mention_where, mention_params = mention_slice(f)
+    staff_where, staff_params = staff_slice(f)
+    sql = f"""
+        WITH m AS (
+            SELECT i.channel_id, count(*) AS mentions,
+                   count(*) FILTER (WHERE s.label = 'negative') AS negative,
+                   count(*) FILTER (WHERE s.label = 'positive') AS positive,
+                   avg(s.compound) AS mean_sentiment,
+                   count(r.mention_id) AS answered, median(r.minutes) AS median_minutes
+            FROM items i
+            LEFT JOIN scores s ON s.item_id = i.item_id
+            LEFT JOIN responses r ON r.mention_id = i.item_id
+            WHERE {mention_where}
+            GROUP BY ALL
+        ),
+        p AS (
+            SELECT i.channel_id, count(*) AS staff_posts,
+                   count(fl.item_id) FILTER (WHERE fl.active) AS flagged
+            FROM items i LEFT JOIN flags fl ON fl.item_id = i.item_id
+            WHERE {staff_where}
+            GROUP BY ALL
+        )
+        SELECT c.channel_id, c.name AS channel, c.platform,
+               coalesce(m.mentions, 0) AS mentions, coalesce(m.negative, 0) AS negative,
+               coalesce(m.positive, 0) AS positive, m.mean_sentiment,
+               coalesce(m.answered, 0) AS answered,
+               m.negative / nullif(m.mentions, 0) AS negative_share,
+               m.answered / nullif(m.mentions, 0) AS response_rate, m.median_minutes,
+               coalesce(p.staff_posts, 0) AS staff_posts, coalesce(p.flagged, 0) AS flagged
+        FROM channels c
+        LEFT JOIN m ON m.channel_id = c.channel_id
+        LEFT JOIN p ON p.channel_id = c.channel_id
+        WHERE {_channel_platform_where(f)}
+        ORDER BY c.position
+    """
+    params = mention_params + staff_params + list(f.channels) + list(f.platforms)
+    return _df(conn, sql, params)
+
+
+def _channel_platform_where(f: Filters) -> str:
+    clauses = ["TRUE"]
+    if f.channels:
+        clauses.append(f"c.channel_id IN ({_marks(f.channels)})")
+    if f.platforms:
+        clauses.append(f"c.platform IN ({_marks(f.platforms)})")
+    return " AND ".join(clauses)
+
+
+def channel_team_matrix(conn: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
+    """Staff posts per (channel, team): who covers what. Long format: channel, team, posts."""
+    where, params = staff_slice(f)
+    sql = f"""
+        SELECT c.name AS channel, t.name AS team, count(*) AS staff_posts,
+               min(c.position) AS channel_position, min(t.position) AS team_position
+        FROM items i
+        JOIN channels c ON c.channel_id = i.channel_id
+        JOIN teams t ON t.team_id = i.team_id
+        WHERE {where}
+        GROUP BY ALL ORDER BY channel_position, team_position
+    """
+    return _df(conn, sql, params)
+
+
+def channel_volume(conn: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
+    """Mentions per time bucket and channel."""
+    where, params = mention_slice(f)
+    bucket, bparams = _bucket(f)
+    sql = f"""
+        SELECT {bucket} AS bucket, c.name AS channel, count(*) AS mentions
+        FROM items i JOIN channels c ON c.channel_id = i.channel_id
+        WHERE {where}
+        GROUP BY ALL ORDER BY bucket, channel
+    """
+    return _df(conn, sql, bparams + params)
+
+
+# --- mentions explorer --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MentionSearch:
+    """The explorer's own criteria on top of the shared filters (hashable for caching)."""
+
+    text: str = ""
+    compound_min: float = -1.0
+    compound_max: float = 1.0
+    labels: tuple[str, ...] = ()  # 'negative' | 'neutral' | 'positive' | 'unscored'
+    langs: tuple[str, ...] = ()
+    author: str = ""
+    answered: str = "all"  # 'all' | 'answered' | 'unanswered'
+    since: datetime | None = None  # UTC window (a crisis alert's), inclusive
+    until: datetime | None = None  # exclusive
+
+
+def _like_pattern(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _search_where(f: Filters, q: MentionSearch) -> tuple[str, list]:
+    where, params = mention_slice(f)
+    clauses = [where]
+    if q.text.strip():
+        clauses.append("i.text ILIKE ? ESCAPE '\\'")
+        params.append(_like_pattern(q.text.strip()))
+    if q.compound_min > -1.0 or q.compound_max < 1.0:
+        clauses.append("s.compound BETWEEN ? AND ?")
+        params.extend([q.compound_min, q.compound_max])
+    if q.labels:
+        labels = [label for label in q.labels if label != "unscored"]
+        ors = []
+        if labels:
+            ors.append(f"s.label IN ({_marks(labels)})")
+            params.extend(labels)
+        if "unscored" in q.labels:
+            ors.append("s.label IS NULL")
+        clauses.append("(" + " OR ".join(ors) + ")")
+    if q.langs:
+        clauses.append(f"s.lang IN ({_marks(q.langs)})")
+        params.extend(q.langs)
+    if q.author.strip():
+        clauses.append("i.author_handle ILIKE ? ESCAPE '\\'")
+        params.append(_like_pattern(q.author.strip().lstrip("@")))
+    if q.answered == "answered":
+        clauses.append("EXISTS (SELECT 1 FROM responses r WHERE r.mention_id = i.item_id)")
+    elif q.answered == "unanswered":
+        clauses.append("NOT EXISTS (SELECT 1 FROM responses r WHERE r.mention_id = i.item_id)")
+    if q.since is not None:
+        clauses.append("i.created_at >= ?")
+        params.append(q.since)
+    if q.until is not None:
+        clauses.append("i.created_at < ?")
+        params.append(q.until)
+    return " AND ".join(clauses), params
+
+
+def count_mentions(conn: duckdb.DuckDBPyConnection, f: Filters, q: MentionSearch) -> int:
+    where, params = _search_where(f, q)
+    sql = f"""
+        SELECT count(*) FROM items i LEFT JOIN scores s ON s.item_id = i.item_id WHERE {where}
+    """
+    return int(scalar(conn, sql, params) or 0)
+
+
+def mention_languages(conn: duckdb.DuckDBPyConnection, f: Filters) -> list[str]:
+    """Languages detected among the mentions in the slice (for the explorer's picker)."""
+    where, params = mention_slice(f)
+    sql = f"""
+        SELECT DISTINCT s.lang FROM items i JOIN scores s ON s.item_id = i.item_id
+        WHERE {where} AND s.lang IS NOT NULL ORDER BY 1
+    """
+    return [r[0] for r in conn.execute(sql, params).fetchall()]
+
+
+def _search_select(f: Filters, q: MentionSearch) -> tuple[str, list]:
+    where, params = _search_where(f, q)
+    sql = f"""
+        SELECT {_MENTION_COLUMNS.format(local=local_time("i.created_at"))},
+               r.team_id AS answered_by, r.minutes AS response_minutes
+        FROM items i
+        LEFT JOIN scores s ON s.item_id = i.item_id
+        LEFT JOIN channels c ON c.channel_id = i.channel_id
+        LEFT JOIN responses r ON r.mention_id = i.item_id
+        WHERE {where}
+        ORDER BY i.created_at DESC, i.item_id DESC
+    """
+    return sql, [f.timezone] + params
+
+
+def search_mentions(
+    conn: duckdb.DuckDBPyConnection, f: Filters, q: MentionSearch, page: int, page_size: int = 50
+) -> pd.DataFrame:
+    """One page (0-based) of the matching mentions, newest first; DuckDB does the paging."""
+    sql, params = _search_select(f, q)
+    return _df(conn, sql + " LIMIT ? OFFSET ?", params + [page_size, max(page, 0) * page_size])
+
+
+def export_mentions(
+    conn: duckdb.DuckDBPyConnection, f: Filters, q: MentionSearch, limit: int
+) -> pd.DataFrame:
+    """The first ``limit`` matching mentions (the download; the CLI export has no limit)."""
+    sql, params = _search_select(f, q)
+    return _df(conn, sql + " LIMIT ?", params + [limit])
+
+
+# --- weekly review ------------------------------------------------------------------------
+
+
+def iso_week_of(day: date) -> str:
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def last_complete_week(today: date) -> str:
+    return iso_week_of(today - timedelta(days=today.isoweekday()))
+
+
+def flag_weeks(conn: duckdb.DuckDBPyConnection) -> list[str]:
+    """ISO weeks that have flags, newest first."""
+    rows = conn.execute("SELECT DISTINCT iso_week FROM flags ORDER BY iso_week DESC").fetchall()
+    return [r[0] for r in rows]
+
+
+_LATEST_DECISION = """
+    SELECT item_id, arg_max(decision, review_id) AS decision, arg_max(note, review_id) AS note,
+           arg_max(reviewer, review_id) AS reviewer, max(decided_at) AS decided_at
+    FROM reviews GROUP BY item_id
+"""
+
+
+def review_queue(conn: duckdb.DuckDBPyConnection, f: Filters, week: str) -> pd.DataFrame:
+    """The week's flagged staff posts, riskiest first, with their latest decision.
+
+    The ISO week replaces the period; team, channel and platform filters apply. A flag that a
+    newer policy deactivated stays in the queue only if someone already decided on it.
+    """
+    where, params = staff_slice(replace(f, start=None, end=None))
+    sql = f"""
+        SELECT fl.item_id, fl.risk, {local_time("i.created_at")} AS created_at,
+               i.platform, c.name AS channel, tm.name AS team, i.team_id,
+               coalesce(m.name, i.author_handle) AS author, i.author_handle, i.text, i.url,
+               s.compound, s.label, i.reach, hs.hits, d.decision, d.note, d.reviewer,
+               {local_time("d.decided_at")} AS decided_at
+        FROM flags fl
+        JOIN items i ON i.item_id = fl.item_id
+        LEFT JOIN scores s ON s.item_id = i.item_id
+        LEFT JOIN channels c ON c.channel_id = i.channel_id
+        LEFT JOIN teams tm ON tm.team_id = i.team_id
+        LEFT JOIN members m ON m.member_id = i.member_id
+        LEFT JOIN ({_LATEST_DECISION}) d ON d.item_id = fl.item_id
+        LEFT JOIN (
+            SELECT h.item_id,
+                   string_agg(h.rule_id || ': ' || coalesce(h.evidence, ''), '; '
+                              ORDER BY h.weight DESC, h.rule_id) AS hits
+            FROM hits h
+            JOIN scores hsc ON hsc.item_id = h.item_id AND hsc.policy_version = h.policy_version
+            WHERE h.item_id IN (SELECT item_id FROM flags WHERE iso_week = ?)
+            GROUP BY h.item_id
+        ) hs ON hs.item_id = fl.item_id
+        WHERE fl.iso_week = ? AND (fl.active OR d.decision IS NOT NULL) AND {where}
+        ORDER BY fl.risk DESC, fl.item_id
+    """
+    return _df(conn, sql, [f.timezone, f.timezone, week, week] + params)
+
+
+def item_hits(conn: duckdb.DuckDBPyConnection, item_ids: list[int]) -> pd.DataFrame:
+    """The policy hits of the given items under their current score's policy version."""
+    if not item_ids:
+        return pd.DataFrame(columns=["item_id", "rule_id", "category", "severity", "evidence"])
+    sql = f"""
+        SELECT h.item_id, h.rule_id, h.category, h.severity, h.weight, h.evidence
+        FROM hits h JOIN scores s ON s.item_id = h.item_id AND s.policy_version = h.policy_version
+        WHERE h.item_id IN ({_marks(item_ids)})
+        ORDER BY h.item_id, h.weight DESC NULLS LAST, h.rule_id
+    """
+    return _df(conn, sql, [int(i) for i in item_ids])
+
+
+def score_explanation(conn: duckdb.DuckDBPyConnection, item_id: int) -> str | None:
+    """The scorer's JSON explanation of an item's risk (as text)."""
+    value = scalar(conn, "SELECT explain::VARCHAR FROM scores WHERE item_id = ?", [item_id])
+    return value
+
+
+# --- policy -------------------------------------------------------------------------------
+
+
+def rule_stats(conn: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
+    """Per policy rule: hits and posts hit on staff posts in the slice, and review outcomes.
+
+    precision = confirmed / (confirmed + dismissed) over hit posts with a decision; escalated
+    posts count as neither.
+    """
+    where, params = staff_slice(f)
+    sql = f"""
+        WITH h AS (
+            SELECT h.rule_id, h.category, h.severity, h.item_id
+            FROM hits h
+            JOIN scores s ON s.item_id = h.item_id AND s.policy_version = h.policy_version
+            JOIN items i ON i.item_id = h.item_id
+            WHERE {where}
+        )
+        SELECT h.rule_id, any_value(h.category) AS category,
+               any_value(h.severity) AS severity, count(*) AS hits,
+               count(DISTINCT h.item_id) AS posts,
+               count(DISTINCT h.item_id) FILTER (WHERE d.decision = 'confirmed') AS confirmed,
+               count(DISTINCT h.item_id) FILTER (WHERE d.decision = 'dismissed') AS dismissed,
+               count(DISTINCT h.item_id) FILTER (WHERE d.decision = 'escalated') AS escalated
+        FROM h
+        LEFT JOIN (SELECT item_id, arg_max(decision, review_id) AS decision
+                   FROM reviews GROUP BY item_id) d ON d.item_id = h.item_id
+        GROUP BY h.rule_id
+        ORDER BY hits DESC, h.rule_id
+    """
+    frame = _df(conn, sql, params)
+    decided = frame["confirmed"] + frame["dismissed"]
+    frame["precision"] = (frame["confirmed"] / decided).where(decided > 0)
+    return frame
+
+
+def rule_volume(conn: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
+    """Policy hits on staff posts per time bucket and category."""
+    where, params = staff_slice(f)
+    bucket, bparams = _bucket(f)
+    sql = f"""
+        SELECT {bucket} AS bucket, h.category, count(*) AS hits
+        FROM hits h
+        JOIN scores s ON s.item_id = h.item_id AND s.policy_version = h.policy_version
+        JOIN items i ON i.item_id = h.item_id
+        WHERE {where}
+        GROUP BY ALL ORDER BY bucket, h.category
+    """
+    return _df(conn, sql, bparams + params)
