@@ -1,0 +1,306 @@
+"""Italian rules for VADER's engine: tokenization, negation, boosters, contrast and phrases.
+
+VADER's scoring (valence sum, punctuation emphasis, normalization, capital-letter emphasis) is
+reused as is; what is English in it (its negation and booster word lists, the 'but' rule, the
+way it cuts words) is replaced here by Italian rules. Word valences come from the lexicon the
+project builds with ``tools/build_it_lexicon.py`` into ``data/lexicons/it_lexicon.tsv``; see
+``data/lexicons/README.md`` and docs/decisions/0003-italian-sentiment-lexicon.md.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+import unicodedata
+from pathlib import Path
+
+import simplemma
+from vaderSentiment.vaderSentiment import (
+    B_DECR,
+    B_INCR,
+    C_INCR,
+    N_SCALAR,
+    SentimentIntensityAnalyzer,
+)
+
+LEXICON_PATH = Path(__file__).resolve().parents[2] / "data" / "lexicons" / "it_lexicon.tsv"
+
+# Italian negative concord ("non ho mai avuto nessun problema") is ONE negation, so the window
+# below negates once however many of these it holds (VADER would flip the sign per word).
+NEGATE = frozenset(
+    "non mai nessuno nessuna nessun niente nulla né ne' neanche nemmeno neppure senza mica "
+    "manco affatto nient' nessun'".split()
+)
+# "non solo ... ma anche", "non appena": not negations.
+NOT_NEGATING_AFTER = {"non": frozenset({"solo", "soltanto", "appena", "vedo"})}
+# "poco chiaro" means unclear: poco turns a word around, but less firmly than "non".
+PARTIAL_NEGATE = frozenset({"poco", "poca", "pochi", "poche", "scarsamente"})
+PARTIAL_SCALAR = -0.5
+
+BOOSTERS: dict[str, float] = {
+    w: B_INCR
+    for w in (
+        "molto molta molti molte troppo troppa troppi troppe davvero veramente proprio super "
+        "estremamente assolutamente totalmente completamente decisamente particolarmente "
+        "incredibilmente tanto tanta tanti tante così cosi parecchio assai mega iper ultra "
+        "tremendamente terribilmente profondamente altamente enormemente straordinariamente "
+        "più piu sempre_più oltremodo stramaledettamente davvero_davvero veramente_veramente "
+        "ancora_più particolarmente eccessivamente infinitamente immensamente sommamente "
+        "seriamente follemente pazzescamente maledettamente fortemente"
+    ).split()
+}
+BOOSTERS.update(
+    {
+        w: B_DECR
+        for w in (
+            "abbastanza piuttosto quasi leggermente alquanto po' un_po' meno relativamente "
+            "vagamente discretamente parzialmente moderatamente lievemente appena_appena "
+            "tutto_sommato"
+        ).split()
+    }
+)
+
+# Contrast: what follows dominates (VADER's rule for "but": before x0.5, after x1.5).
+CONTRAST = frozenset({"ma", "però", "pero'", "tuttavia", "eppure", "ciononostante", "bensì"})
+CONTRAST_BEFORE, CONTRAST_AFTER = 0.5, 1.5
+
+NEGATION_WINDOW = 4  # Italian puts clitics between "non" and the verb: "non me l'ha ridato"
+BOOSTER_DECAY = (1.0, 0.95, 0.9)  # VADER's damping of boosters 1, 2, 3 words away
+SUPERLATIVE_BOOST = 0.6  # -issimo on a word the lexicon knows only in its base form
+MAX_VALENCE = 4.0
+_CACHE_LIMIT = 200_000
+
+_PUNCT = string.punctuation + "«»“”‘’…–—"
+_CLAUSE_END = frozenset(",.;:!?…")
+# Pictographs, symbols and arrows: each becomes its own token so "ottimo👍" reads as two.
+_EMOJI = re.compile("[\U0001f000-\U0001faff\u2600-\u27bf\u2190-\u21ff\u2300-\u23ff\u2b00-\u2bff]")
+_EMOJI_NOISE = re.compile("[\ufe0f\ufe0e\u200d\U0001f3fb-\U0001f3ff]")
+_LAUGH = re.compile(r"a?(?:ha){2,}h?|(?:ah){2,}a?|(?:eh){2,}e?|e?(?:he){2,}h?")
+_REPEAT3 = re.compile(r"(.)\1{2,}")
+_REPEAT2 = re.compile(r"(.)\1+")
+_ISSIMO = re.compile(r"^(.{3,}?)(h?)issim([oaie])$")
+
+
+def fold_accents(word: str) -> str:
+    """'perché' -> 'perche': social text drops or swaps accents freely."""
+    decomposed = unicodedata.normalize("NFD", word)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _split_elision(token: str) -> list[str]:
+    """"dell'assistenza" -> ["dell'", "assistenza"]; "po'" and "perche'" stay whole."""
+    parts: list[str] = []
+    while True:
+        cut = token.find("'", 1)
+        if cut == -1 or cut == len(token) - 1:
+            break
+        parts.append(token[: cut + 1])
+        token = token[cut + 1 :]
+    parts.append(token)
+    return parts
+
+
+class ItalianSentimentAnalyzer(SentimentIntensityAnalyzer):
+    """VADER's engine with an Italian lexicon and Italian rules.
+
+    :param lexicon_path: a VADER-format lexicon (``token<TAB>valence[<TAB>anything]``); entries
+        with spaces are multi-word expressions, matched before the word rules run.
+    """
+
+    def __init__(self, lexicon_path: Path | str = LEXICON_PATH) -> None:
+        # VADER joins lexicon_file onto its own folder; an absolute path survives the join.
+        super().__init__(lexicon_file=str(Path(lexicon_path).resolve()))
+        self.emojis = {}  # emoji carry their own valence in the Italian lexicon
+        self.phrases = self._index_phrases()
+        self.folded = {fold_accents(k): v for k, v in self.lexicon.items()}
+        self.folded.update(self.lexicon)
+        self._cache: dict[str, float | None] = {}
+
+    def make_lex_dict(self) -> dict[str, float]:
+        """Like VADER's, but tolerant of blank lines and keyed on lower case."""
+        lex: dict[str, float] = {}
+        for line in self.lexicon_full_filepath.splitlines():
+            fields = line.split("\t")
+            if len(fields) >= 2 and fields[0]:
+                lex[fields[0].lower()] = float(fields[1])
+        return lex
+
+    def _index_phrases(self) -> dict[str, list[tuple[str, ...]]]:
+        index: dict[str, list[tuple[str, ...]]] = {}
+        for key in list(self.lexicon):
+            if " " in key:
+                words = tuple(fold_accents(w) for t in key.split() for w in _split_elision(t))
+                index.setdefault(words[0], []).append(words)
+                self.lexicon.setdefault(" ".join(words), self.lexicon[key])
+        for entries in index.values():
+            entries.sort(key=len, reverse=True)  # longest match first
+        return index
+
+    # --- tokenization -------------------------------------------------------------------
+
+    def tokenize(self, text: str) -> tuple[list[str], list[bool]]:
+        """Words, emoji and emoticons with case kept, plus for each one whether a clause ends
+        after it (a comma, full stop, ...), which bounds negation and boosters."""
+        text = _EMOJI_NOISE.sub("", text.replace("’", "'").replace("‘", "'"))
+        text = _EMOJI.sub(r" \g<0> ", text)
+        tokens: list[str] = []
+        ends: list[bool] = []
+        for raw in text.split():
+            if raw.lower() in self.lexicon:  # emoticons such as ":-)" or "<3" stay whole
+                tokens.append(raw)
+                ends.append(False)
+                continue
+            stripped = raw.strip(_PUNCT.replace("'", ""))
+            stripped = stripped.lstrip("'")
+            if not stripped:
+                if tokens and any(c in _CLAUSE_END for c in raw):
+                    ends[-1] = True
+                continue
+            pieces = _split_elision(stripped)
+            tokens.extend(pieces)
+            ends.extend([False] * len(pieces))
+            if raw[-1] in _CLAUSE_END:
+                ends[-1] = True
+        return self._join_phrases(tokens, ends)
+
+    def _join_phrases(self, tokens: list[str], ends: list[bool]) -> tuple[list[str], list[bool]]:
+        if not self.phrases:
+            return tokens, ends
+        lowers = [fold_accents(t.lower()) for t in tokens]
+        out: list[str] = []
+        out_ends: list[bool] = []
+        i = 0
+        while i < len(tokens):
+            match = None
+            for words in self.phrases.get(lowers[i], ()):
+                n = len(words)
+                if tuple(lowers[i : i + n]) == words and not any(ends[i : i + n - 1]):
+                    match = n
+                    break
+            if match:
+                out.append(" ".join(tokens[i : i + match]))
+                out_ends.append(ends[i + match - 1])
+                i += match
+            else:
+                out.append(tokens[i])
+                out_ends.append(ends[i])
+                i += 1
+        return out, out_ends
+
+    # --- lexicon look-up ----------------------------------------------------------------
+
+    def valence_of(self, word: str) -> float | None:
+        """The lexicon valence of a lower-case token, trying the spellings social text uses:
+        the exact form, without accents, without letter repetition ("bellooo"), laughter,
+        -issimo superlatives, and finally simplemma's lemma. None when unknown."""
+        cached = self._cache.get(word, False)
+        if cached is not False:
+            return cached
+        value = self._lookup(word)
+        if len(self._cache) > _CACHE_LIMIT:
+            self._cache.clear()
+        self._cache[word] = value
+        return value
+
+    def _lookup(self, word: str) -> float | None:
+        if word in self.lexicon:
+            return self.lexicon[word]
+        if word.endswith("'") and len(word) > 2:  # "perche'" for "perché"
+            word = word[:-1]
+        folded = fold_accents(word)
+        if folded in self.folded:
+            return self.folded[folded]
+        if not folded.isalpha():
+            return None
+        if _LAUGH.fullmatch(_REPEAT2.sub(r"\1", folded)):
+            return self.lexicon.get("ahah")
+        for collapsed in (_REPEAT3.sub(r"\1\1", folded), _REPEAT2.sub(r"\1", folded)):
+            if collapsed != folded and collapsed in self.folded:
+                return self.folded[collapsed]
+        superlative = _ISSIMO.match(folded)
+        if superlative:
+            stem, _, ending = superlative.groups()
+            for base in (stem + ending, stem + "o", stem + "e"):
+                if base in self.folded and self.folded[base] != 0:
+                    value = self.folded[base]
+                    return _clip(value + _sign(value) * SUPERLATIVE_BOOST)
+        if folded.startswith("stra") and len(folded) > 7:  # "straconsigliato"
+            value = self.folded.get(folded[4:])
+            if value:
+                return _clip(value + _sign(value) * SUPERLATIVE_BOOST)
+        lemma = simplemma.lemmatize(folded, lang="it")
+        if lemma != folded:
+            return self.folded.get(lemma) or self.folded.get(fold_accents(lemma))
+        return None
+
+    # --- scoring ------------------------------------------------------------------------
+
+    def polarity_scores(self, text: str) -> dict[str, float]:
+        """VADER's neg/neu/pos/compound for Italian text."""
+        tokens, ends = self.tokenize(text)
+        lowers = [t.lower() for t in tokens]
+        is_cap_diff = _allcap_differential(tokens)
+        sentiments = [
+            self._word_valence(tokens, lowers, ends, i, is_cap_diff) for i in range(len(tokens))
+        ]
+        sentiments = _contrast(lowers, sentiments)
+        return self.score_valence(sentiments, text)
+
+    def _word_valence(
+        self, tokens: list[str], lowers: list[str], ends: list[bool], i: int, is_cap_diff: bool
+    ) -> float:
+        word = lowers[i]
+        if word in BOOSTERS or word in NEGATE:
+            return 0.0
+        valence = self.valence_of(word)
+        if not valence:
+            return 0.0
+        if is_cap_diff and tokens[i].isupper() and any(c.isalpha() for c in tokens[i]):
+            valence += C_INCR if valence > 0 else -C_INCR
+        negated = partial = False
+        for distance in range(1, NEGATION_WINDOW + 1):
+            j = i - distance
+            if j < 0 or ends[j] or lowers[j] in CONTRAST:
+                break
+            before = lowers[j]
+            if distance <= 3 and before in BOOSTERS and self.valence_of(before) is None:
+                scalar = BOOSTERS[before] * BOOSTER_DECAY[distance - 1]
+                if is_cap_diff and tokens[j].isupper():
+                    scalar += C_INCR if scalar > 0 else -C_INCR
+                valence += scalar if valence > 0 else -scalar
+            if before in NEGATE and lowers[j + 1] not in NOT_NEGATING_AFTER.get(before, ()):
+                negated = True
+            elif before in PARTIAL_NEGATE:
+                partial = True
+        if negated:
+            valence *= N_SCALAR
+        elif partial:
+            valence *= PARTIAL_SCALAR
+        return valence
+
+
+def _clip(value: float) -> float:
+    return max(-MAX_VALENCE, min(MAX_VALENCE, value))
+
+
+def _sign(value: float) -> float:
+    return 1.0 if value > 0 else -1.0
+
+
+def _allcap_differential(tokens: list[str]) -> bool:
+    """VADER's rule: capitals emphasize only when some, not all, words are in capitals."""
+    words = [t for t in tokens if any(c.isalpha() for c in t)]
+    caps = sum(1 for t in words if t.isupper())
+    return 0 < caps < len(words)
+
+
+def _contrast(lowers: list[str], sentiments: list[float]) -> list[float]:
+    """After the first contrast word that does not open the text, the clause that follows
+    weighs more than the one before ("bello, ma carissimo" leans negative)."""
+    for k, word in enumerate(lowers):
+        if k > 0 and word in CONTRAST:
+            return [
+                s * CONTRAST_BEFORE if i < k else s * CONTRAST_AFTER if i > k else s
+                for i, s in enumerate(sentiments)
+            ]
+    return sentiments

@@ -1,0 +1,138 @@
+"""Language of a short social-media text: 'it', 'en', another ISO 639-1 code, or None.
+
+lingua-language-detector, restricted to the languages a European brand meets (so that Spanish
+or German is recognized as "other" instead of being forced into Italian or English) and with
+its models preloaded once per process. Two shortcuts keep it fast and sane on social text:
+
+- a text whose function words are unmistakably Italian or English (several distinctive
+  stopwords of one language and none of the others) skips lingua;
+- a text too short for statistics (a couple of words, emoji) takes the caller's hint, else the
+  language whose sentiment lexicon knows more of its words, else lingua's guess, else Italian
+  (the product's home language) when it carries emoji or emoticons a scorer can read.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import cache
+
+from lingua import Language, LanguageDetector, LanguageDetectorBuilder
+
+LANGUAGES = (
+    Language.ITALIAN,
+    Language.ENGLISH,
+    Language.SPANISH,
+    Language.FRENCH,
+    Language.GERMAN,
+    Language.PORTUGUESE,
+)
+SHORT_TEXT_WORDS = 3  # fewer words than this: lingua is guessing
+STOPWORD_MIN_HITS = 3  # distinctive function words needed to skip lingua
+DEFAULT_LANGUAGE = "it"
+
+_URL_OR_HANDLE = re.compile(r"https?://\S+|www\.\S+|@\w+")
+_WORD = re.compile(r"[^\W\d_]{2,}(?:'[^\W\d_]+)?")
+_PICTOGRAPH = re.compile("[\U0001f000-\U0001faff\u2600-\u27bf]|[:;=xX8][-^']?[()\\[\\]dDpP*/|]|<3")
+
+# Function words that belong to one of the six languages and to none of the other five
+# (e.g. no "con", "una", "come", "in", "non": they are words in two of them).
+STOPWORDS = {
+    "it": frozenset(
+        "il della delle degli dello nella nelle nel negli alla alle agli dalla sulla gli che "
+        "anche questo questa questi quello perché perche più piu molto grazie poi però pero "
+        "già hanno siamo sono chi tutto tutti essere fare bene oggi ieri domani niente "
+        "nessuno proprio qualcosa ogni ancora sta stato stata loro mio mia "
+        "nostro nostra vostro cui dopo senza ci abbiamo avete vorrei volevo posso può quindi "
+        "allora ecco adesso è ho hai".split(),
+    ),
+    "en": frozenset(
+        "the and is are were you your this that with have has for of my they what just "
+        "from would should could our we she his her their there here about all if "
+        "did get got can to at it be been but i'm it's don't can't dont how why who "
+        "when out up today really".split(),
+    ),
+    "other": frozenset(
+        "el los las que por pero muy está y para yo gracias hola también porque más les "
+        "est et je pas vous nous une des du avec pour très mais c'est dans sur cette "
+        "merci bonjour suis der die das und ist nicht ich sie wir mit auf ein eine zu von "
+        "den dem auch sehr danke aber não você muito obrigado obrigada também são isso mas "
+        "com".split(),
+    ),
+}
+
+
+@cache
+def detector() -> LanguageDetector:
+    """lingua's detector over LANGUAGES, models preloaded; built once per process."""
+    return (
+        LanguageDetectorBuilder.from_languages(*LANGUAGES)
+        .with_preloaded_language_models()
+        .build()
+    )
+
+
+def detect_language(text: str, hint: str | None = None) -> str | None:
+    """'it' | 'en' | another ISO 639-1 code | None (no words, emoji or emoticons at all).
+
+    :param hint: the language to assume when the text is too short to tell (for example the
+        channel's language); ignored for longer texts.
+    """
+    words = _words(text)
+    if len(words) < SHORT_TEXT_WORDS:
+        return _short_text_language(text, words, hint)
+    fast = _by_stopwords(words)
+    if fast:
+        return fast
+    return _lingua(text)
+
+
+def detect_many(texts: Iterable[str], hint: str | None = None) -> list[str | None]:
+    """``detect_language`` for a batch (the scorer's fast path)."""
+    return [detect_language(text, hint) for text in texts]
+
+
+def _words(text: str) -> list[str]:
+    return _WORD.findall(_URL_OR_HANDLE.sub(" ", text).lower())
+
+
+def _by_stopwords(words: list[str]) -> str | None:
+    hits = {lang: sum(1 for w in words if w in stop) for lang, stop in STOPWORDS.items()}
+    if hits["other"]:
+        return None
+    if hits["it"] >= STOPWORD_MIN_HITS and not hits["en"]:
+        return "it"
+    if hits["en"] >= STOPWORD_MIN_HITS and not hits["it"]:
+        return "en"
+    return None
+
+
+def _lingua(text: str) -> str | None:
+    language = detector().detect_language_of(text)
+    return language.iso_code_639_1.name.lower() if language else None
+
+
+def _short_text_language(text: str, words: list[str], hint: str | None) -> str | None:
+    if hint:
+        return hint
+    if words:
+        it_hits, en_hits = _lexicon_hits(words)
+        if it_hits != en_hits:
+            return "it" if it_hits > en_hits else "en"
+        guess = _lingua(text)
+        if guess:
+            return guess
+    if _PICTOGRAPH.search(text):
+        return DEFAULT_LANGUAGE
+    return None
+
+
+def _lexicon_hits(words: list[str]) -> tuple[int, int]:
+    # Imported here: sentiment imports this module, and the analyzers are lazy singletons.
+    from monitoring.scoring.sentiment import english_analyzer, italian_analyzer
+
+    italian = italian_analyzer()
+    english = english_analyzer().lexicon
+    it_hits = sum(1 for w in words if italian.valence_of(w) is not None)
+    en_hits = sum(1 for w in words if w in english)
+    return it_hits, en_hits

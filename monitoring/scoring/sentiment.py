@@ -1,0 +1,106 @@
+"""Sentiment of one text or many: VADER for English, VADER's engine with Italian rules for
+Italian, and no score (None) for any other language — never a silent "neutral".
+
+English text goes to VADER untouched: its rules read capitals, punctuation, emoticons and
+emoji, so lowercasing or "cleaning" first would lose signal (issue 4).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+from monitoring.scoring.italian import ItalianSentimentAnalyzer
+from monitoring.scoring.language import detect_language, detect_many
+
+# VADER's README thresholds on the compound score.
+POSITIVE_THRESHOLD = 0.05
+NEGATIVE_THRESHOLD = -0.05
+SCORED_LANGUAGES = ("en", "it")
+AUTO = "auto"
+
+
+@dataclass(frozen=True)
+class Sentiment:
+    """A text's language and compound score (-1..1); compound is None when the language
+    cannot be scored (anything but Italian and English, or no language at all)."""
+
+    lang: str | None
+    compound: float | None
+
+    @property
+    def label(self) -> str | None:
+        """'positive' (>= 0.05), 'negative' (<= -0.05), 'neutral', or None when unscored."""
+        if self.compound is None:
+            return None
+        if self.compound >= POSITIVE_THRESHOLD:
+            return "positive"
+        if self.compound <= NEGATIVE_THRESHOLD:
+            return "negative"
+        return "neutral"
+
+
+@cache
+def english_analyzer() -> SentimentIntensityAnalyzer:
+    """VADER with its own lexicons, built once per process."""
+    return SentimentIntensityAnalyzer()
+
+
+@cache
+def italian_analyzer() -> ItalianSentimentAnalyzer:
+    """VADER's engine with the project's Italian lexicon and rules, built once per process."""
+    return ItalianSentimentAnalyzer()
+
+
+def score(text: str, lang: str | None) -> float | None:
+    """Compound score of ``text`` in a known language; None for languages we cannot score."""
+    if lang == "en":
+        return english_analyzer().polarity_scores(text)["compound"]
+    if lang == "it":
+        return italian_analyzer().polarity_scores(text)["compound"]
+    return None
+
+
+def analyze(text: str, lang: str | None = None) -> Sentiment:
+    """Language and sentiment of one text.
+
+    :param lang: 'en' or 'it' to force the scorer; None or 'auto' to detect the language;
+        any other code marks the text as that language and leaves it unscored.
+    """
+    text = _as_text(text)
+    if lang is None or lang == AUTO:
+        lang = detect_language(text)
+    return Sentiment(lang, score(text, lang))
+
+
+def analyze_many(texts: list[str], langs: list[str | None] | None = None) -> list[Sentiment]:
+    """``analyze`` for a batch: each distinct (text, language) pair is detected and scored
+    once, so reposts and repeated replies cost nothing extra.
+
+    :param langs: per text, a language to force ('en', 'it', other code) or None/'auto' to
+        detect; omitted means detect every text.
+    """
+    if langs is not None and len(langs) != len(texts):
+        raise ValueError(f"analyze_many: {len(texts)} texts but {len(langs)} languages")
+    texts = [_as_text(t) for t in texts]
+    wanted = langs if langs is not None else [None] * len(texts)
+    keys = [(t, None if lang == AUTO else lang) for t, lang in zip(texts, wanted, strict=True)]
+    unique = list(dict.fromkeys(keys))
+    to_detect = [t for t, lang in unique if lang is None]
+    detected = dict(zip(to_detect, detect_many(to_detect), strict=True))
+    results = {}
+    for text, lang in unique:
+        resolved = lang if lang is not None else detected[text]
+        results[(text, lang)] = Sentiment(resolved, score(text, resolved))
+    return [results[key] for key in keys]
+
+
+def _as_text(text: object) -> str:
+    # Bytes or numbers arriving from a loose export must not crash the scorer.
+    if isinstance(text, str):
+        return text
+    if isinstance(text, bytes):
+        return text.decode("utf-8", errors="replace")
+    return "" if text is None else str(text)
