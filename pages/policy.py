@@ -64,9 +64,8 @@ with st.form("policy_check"):
 if submitted and not text.strip():
     st.error(t("policy.empty_text"))
 elif submitted:
-    from monitoring.scoring.sentiment import analyze
-
     from monitoring.scoring.policy import Post, evaluate
+    from monitoring.scoring.sentiment import analyze
 
     post = Post(text=text, team=team, channel=channel, in_reply_to="public" if is_reply else None)
     result = evaluate(post, policy, org, analyze(text))
