@@ -119,6 +119,14 @@ CASES = [
         {"confidential.iban"},
     ),
     (
+        "IBAN IT60X0542811101000000123456 risulta corretto",
+        "customer_care",
+        "facebook",
+        True,
+        0,
+        {"confidential.iban"},
+    ),
+    (
         "CF del cliente: RSSMRA85T10A562S",
         "customer_care",
         "facebook",

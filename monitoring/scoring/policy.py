@@ -167,8 +167,10 @@ class RegexRule(RuleBase):
             for m in pattern.finditer(doc.folded if on_folded else doc.text):
                 # Evidence as written: folding keeps offsets, so the span fits the original.
                 value = (doc.text[m.start() : m.end()] if aligned else m.group()).strip()
-                if valid is not None and not valid(value):
-                    continue
+                if valid is not None:
+                    value = _longest_valid(value, valid)
+                    if value is None:
+                        continue
                 if allow is not None and allow.search(value):
                     continue
                 if value not in found:
@@ -180,6 +182,21 @@ class RegexRule(RuleBase):
 
 # "n.", "nr", "#", ":" between a word and the code it introduces
 _NUMBER_SIGN = re.compile(r"(?:\s*(?:\bn\.?|\bnr\.?|\bnum\.?|#|:|°))*\s*$")
+
+
+def _longest_valid(value: str, valid: Callable[[str], bool]) -> str | None:
+    """``value`` or its longest prefix ending at a space that passes ``valid``.
+
+    Patterns that allow spaces inside a code ("IT60 X054 ...") may run on into the next
+    word; backing off word by word finds the code itself.
+    """
+    while True:
+        if valid(value):
+            return value
+        head, _, _ = value.rpartition(" ")
+        if not head:
+            return None
+        value = head.rstrip()
 
 
 class PromoDisclosureRule(RuleBase):

@@ -132,7 +132,10 @@ class TermMatcher:
         aligned = len(folded) == len(text)
         found: dict[str, list[str]] = {}
         buckets = self._buckets
+        covered = 0  # end of the last match: "è colpa sua" is not also reported as "colpa sua"
         for start in starts:
+            if start < covered:
+                continue
             # Two-character bucket, then the bucket of one-character terms ("🙄").
             pattern = buckets.get(_head(folded[start : start + 2]))
             m = pattern.match(folded, start) if pattern is not None else None
@@ -145,6 +148,7 @@ class TermMatcher:
             exclude = self._exclude.get(key)
             if exclude is not None and _inside_exclusion(exclude, folded, m.start(), m.end()):
                 continue
+            covered = m.end()
             word = text[m.start() : m.end()] if aligned else m.group()
             words = found.setdefault(key, [])
             if word not in words:
