@@ -21,7 +21,7 @@ def _check_ids(kind: str, given: tuple[str, ...], known: list[str]) -> None:
 
 
 @cli.command("export")
-@click.argument("table", type=click.Choice(TABLES))
+@click.argument("table", type=click.Choice(TABLES), metavar="TABLE")
 @click.option(
     "--out",
     "out",
@@ -56,14 +56,21 @@ def export_command(
     platforms: tuple[str, ...],
     excel_it: bool,
 ) -> None:
-    """Export TABLE (mentions, staff-posts, flags, reviews, team-health, channel-health) as CSV.
+    """Export TABLE as a spreadsheet-safe CSV file, sliced like the dashboard.
 
-    No filter exports everything. Team on mentions means the mentions the team answered or that
-    arrived on its channels. Cells that a spreadsheet would run as formulas are neutralized.
+    \b
+    TABLE is one of:
+      mentions, staff-posts, flags, reviews  (one row per item / decision)
+      team-health, channel-health            (the Teams and Channels tables)
+
+    No filter exports everything. Team on mentions means the mentions the team answered or
+    that arrived on its channels. Cells a spreadsheet would run as formulas are neutralized.
 
     Example:
 
-        python -m monitoring export mentions --out mentions.csv --from 2026-10-01 --to 2026-10-31 --team customer_care --excel-it
+    \b
+        python -m monitoring export mentions --out mentions.csv \\
+            --from 2026-10-01 --to 2026-10-31 --team customer_care --excel-it
     """
     if start and end and start > end:
         raise BadInput(f"--from {start:%Y-%m-%d} is after --to {end:%Y-%m-%d}")
