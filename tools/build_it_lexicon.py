@@ -72,7 +72,7 @@ appreciate = apprezzare:v
 appreciated = apprezzato:a
 recommend = consigliare:v raccomandare:v
 recommended = consigliato:a raccomandato:a
-helpful = utile:a disponibile:a
+helpful = utile:a
 help = aiutare:v
 kind = gentile:a
 kindness = gentilezza:n cortesia:n
@@ -120,7 +120,7 @@ outstanding = eccezionale:a straordinario:a
 magnificent = magnifico:a
 fabulous = favoloso:a
 terrific = formidabile:a
-better = migliore:a meglio
+better = migliore:a meglio miglior
 improve = migliorare:v
 improvement = miglioramento:n
 progress = progresso:n
@@ -168,7 +168,7 @@ solidarity = solidarietà
 bad = cattivo:a brutto:a
 terrible = terribile:a
 horrible = orribile:a orrendo:a
-worse = peggio peggiore:a peggiorare:v
+worse = peggio peggiore:a peggiorare:v peggior
 disgusting = disgustoso:a
 disgust = disgusto:n
 hate = odiare:v odio:n
@@ -241,7 +241,6 @@ threat = minaccia:n minacciare:v
 danger = pericolo:n
 dangerous = pericoloso:a
 risk = rischio:n rischiare:v
-crisis = crisi
 poverty = povertà
 poor = povero:a
 debt = debito:n
@@ -350,27 +349,27 @@ CURATED = """
 2.8 = eccelso:a ottimamente benissimo
 2.7 = eccellenza:n delizioso:a squisito:a
 2.5 = mitico:a figata:n ficata:n superlativo:a divino:a evviva congratulazioni
-2.5 = professionalità bravissimo:a
+2.5 = professionalità bravissimo:a disponibilissimo:a
 2.3 = goduria:n delizia:n eroe:n splendidamente magnificamente
 2.2 = leggendario:a grazie_mille
 2.0 = top figo:a ganzo:a mito:n epico:a vincente:a tempestivo:a emozionante:a gustoso:a
-2.0 = urrà yuppi eroico:a gioiello:n risolutivo:a egregiamente felicemente perfettamente
+2.0 = applausi applauso urrà yuppi eroico:a gioiello:n risolutivo:a egregiamente felicemente perfettamente
 1.8 = efficace:a vantaggioso:a gasato:a sballo:n commovente:a suggestivo:a cordialità
 1.8 = affidabilità leggenda:n tesoro:n rimborsato:a spacca
 1.6 = professionale:a competente:a puntuale:a puntualità soddisfacente:a
 1.5 = conveniente:a convenienza:n risparmio:n fenomeno:n campione:n emozione:n spettacolo:n
-1.5 = fico:a viva daje disponibilità olè bentornato:a piacevolmente promosso:a
+1.5 = fico:a viva daje olè bentornato:a piacevolmente promosso:a
 1.3 = risparmiare:v vantaggio:n trasparente:a trasparenza:n coerente:a coerenza:n
 1.2 = sconto:n preciso:a risolvere:v bene cuore:n precisione:n veloce:a rapidità
-1.0 = rapido:a scialla commosso:a buongiorno buonasera buonanotte forza
-0.8 = funzionare:v finalmente grande:a sistemato:a
+1.0 = rapido:a scialla commosso:a forza
+0.8 = funzionare:v finalmente grande:a sistemato:a disponibilità mantenuto:a
 0.3 = rimborso:n
 0.0 = offerta:n caro:a giusto:a vero:a successo:n giustizia:n salute:n consiglio:n
-0.0 = economico:a incredibile:a pazzesco:a serio:a
+0.0 = economico:a incredibile:a pazzesco:a serio:a buongiorno buonasera buonanotte
 -0.5 = poltrona:n perplesso:a attesa:n
 -0.8 = conguaglio:n dimissioni dimettersi:v capra:n interruzione:n sospensione:n
 -1.0 = tassa:n evasione:n casino:n distacco:n staccato:a allerta:n complicato:a
--1.0 = difficoltà
+-1.0 = difficoltà chiacchiere dispiacere:v
 -1.2 = purtroppo impossibile:a bug:n disguido:n rallentamento:n tagli superficiale:a
 -1.2 = macchinoso:a
 -1.3 = peccato propaganda:n basito:a regime:n introvabile:a
@@ -383,14 +382,15 @@ CURATED = """
 -1.8 = denuncia:n denunciare:v casta:n sfiducia:n precariato:n declino:n fame
 -1.8 = condannato:a condanna:n arrestato:a galera:n sfiga:n sfortuna:n rompiscatole
 -1.8 = esausto:a malamente evasore:n peggioramento:n incidente:n caotico:a balzello:n
--1.8 = interminabile:a demagogia:n grottesco:a
+-1.8 = interminabile:a demagogia:n grottesco:a teatrino:n crisi
 -2.0 = disservizio:n inefficiente:a inefficienza:n difettoso:a diffida:n fregare:v
 -2.0 = stufo:a indignato:a indignazione:n amareggiato:a amarezza:n insoddisfatto:a
 -2.0 = insoddisfazione:n inservibile:a disorganizzato:a disorganizzazione:n inciucio:n
 -2.0 = poltronificio:n disoccupazione:n abusivismo:n sfigato:a pagliaccio:n nemico:n
 -2.0 = vittima:n inquinamento:n inquinato:a tossico:a greenwashing incendio:n cazzo
 -2.0 = fasullo:a farlocco:a vessatorio:a illegale:a illecito:a rompipalle viscido:a
--2.0 = vaffa lecchino:n vittime
+-2.0 = vaffa lecchino:n vittime sessista:n sessismo:n follia:n incapacità
+-2.1 = incompetenza:n
 -2.2 = inaffidabile:a spropositato:a
 -2.3 = esorbitante:a pietoso:a squallido:a squallore:n inammissibile:a esasperato:a
 -2.3 = scadente:a degrado:n collasso:n miseria:n fascismo:n ingannevole:a ingannare:v
@@ -401,7 +401,7 @@ CURATED = """
 -2.5 = stangata:n vergognarsi:v incazzatura:n incazzarsi:v schifato:a disgustato:a
 -2.5 = deficiente:a demente:a imbecille:a ritardato:a leccaculo:n verme:n parassita:n
 -2.5 = sanguisuga:n tangente:n baratro:n puttana:n puttanata:n troia:n zoccola:n
--2.5 = raggirare:v fottere:v fottuto:a vergogna:n rapina:n furto:n
+-2.5 = raggirare:v fottere:v fottuto:a vergogna:n rapina:n furto:n incubo:n infernale:a
 -2.8 = pessimamente malissimo schifo:n schifoso:a fregatura:n raggiro:n incazzato:a
 -2.8 = coglione:n infame:a infamia:n stronzo:a merda:n fanculo affanculo ladrone:n
 -2.8 = corruzione:n corrotto:a sfacelo:n dittatura:n strozzino:n inqualificabile:a
@@ -417,26 +417,39 @@ PHRASES = """
 2.5 = da sogno | da favola | grazie di cuore | alla grande | il top | al top
 2.3 = grazie mille | mille grazie | da urlo | da sballo | ben fatto | ce l'abbiamo fatta
 2.0 = da paura | non vedo l'ora | grazie al cielo | grazie a dio | il massimo | ben riuscito
+2.7 = ottimo lavoro
+2.5 = bel lavoro | grande lavoro
 1.8 = meno male | per fortuna | niente male | mica male | ne vale la pena | bella figura
 1.5 = non c'è male | in bocca al lupo | tutto a posto | tutto ok | vale la pena | ce l'ho fatta
+1.5 = passo avanti | passi avanti
 1.0 = senza dubbio | a posto
 0.8 = va bene
 0.5 = di niente | figurati | figuratevi
 0.0 = forza italia | popolo della libertà | italia viva | fratelli d'italia | più europa
 0.0 = movimento 5 stelle | cinque stelle | partito democratico | liberi e uguali | scelta civica
 0.0 = sinistra ecologia libertà | mozzarella di bufala | come mai | servizio clienti
-0.0 = buona parte | non solo | se non altro | bene o male | male che vada
--0.8 = niente di che | niente da fare
+0.0 = buona parte | non solo | se non altro | bene o male | male che vada | altro che
+0.0 = voto di fiducia | questione di fiducia | fiducia al governo
+-0.8 = niente di che | niente da fare | mi dispiace | ci dispiace
+-1.0 = cambio canale | non riesco | non riusciamo | passo indietro | passi indietro
 -1.5 = fuori servizio | fuori uso | in ritardo | mai più | bella roba | non si capisce
--1.5 = aspetto ancora | ancora niente | ancora nulla | un cavolo | senza senso
+-1.5 = aspetto ancora | ancora niente | ancora nulla | un cavolo | senza senso | alle stelle
+-1.5 = più caro | più cara | più cari | più care | minestra riscaldata | amici degli amici
+-1.5 = cambio fornitore | cambio gestore | cambio operatore | non si è presentato
+-1.5 = non si è presentata | non si è presentato nessuno | non si è fatto vivo nessuno
 -1.8 = adesso basta | ora basta | tutti a casa | fa paura | fake news | col cavolo
 -1.8 = ne ho abbastanza | caro energia | caro bollette | nessun riscontro | senza pudore
+-1.8 = state scherzando | ma scherziamo | scherziamo | nessuno fa niente | non risponde
+-2.0 = troppo caro | troppo cara | troppo cari | troppo care | costi nascosti
+-2.0 = promessa mai mantenuta | promesse mai mantenute | promessa non mantenuta
+-2.0 = promesse non mantenute
 -2.0 = non funziona | non funzionano | non funzionava | andate a casa | in galera
 -2.0 = senza luce | senza gas | al buio | attesa infinita | attese infinite | doppio addebito
 -2.0 = nessuna risposta | nessuno risponde | non risponde nessuno | non rispondete
 -2.0 = non rispondono | brutta figura | a quel paese | un casino | che casino
 -2.2 = bolletta sbagliata | bollette sbagliate
 -2.3 = che palle | che pena | che tristezza | non ce la faccio più | non se ne può più
+-2.3 = non ne posso più | non ne possiamo più
 -2.3 = senza ritegno | senza scrupoli | porca puttana | porca troia
 -2.5 = fa pena | fanno pena | presa in giro | prendete in giro | prendere in giro
 -2.5 = prendono in giro | per i fondelli | rompere le palle | rompe le palle | rotto le palle
@@ -537,9 +550,18 @@ def noun_forms(lemma: str, valence: float) -> dict[str, float]:
     return {f: valence for f in [lemma, *plurals]}
 
 
-_ARE = "o i a iamo ate ano ato ata ati ate ando avo ava avano ò arono erà eranno erebbe are ino"
-_ERE = "o i e iamo ete ono uto uta uti ute endo evo eva evano ette erà eranno erebbe ere a ano"
-_IRE = "o i e iamo ite ono ito ita iti ite endo ivo iva ivano ì irono irà iranno irebbe ire a ano"
+_ARE = (
+    "o i a iamo ate ano ato ata ati ate ando avo ava avano ò arono erò erà eranno erei erebbe "
+    "eremmo erebbero are ino"
+)
+_ERE = (
+    "o i e iamo ete ono uto uta uti ute endo evo eva evano ette erò erà eranno erei erebbe "
+    "eremmo erebbero ere a ano"
+)
+_IRE = (
+    "o i e iamo ite ono ito ita iti ite endo ivo iva ivano ì irono irò irà iranno irei irebbe "
+    "iremmo irebbero ire a ano"
+)
 _ISC = "isco isci isce iscono isca iscano"
 
 
@@ -613,22 +635,22 @@ def emoticons(vader: dict[str, float]) -> dict[str, float]:
     return {k: v for k, v in vader.items() if any(c in marks for c in k)}
 
 
-def build() -> tuple[dict[str, tuple[float, str]], list[str]]:
-    """The lexicon as {token: (valence, source)} plus problems found in the tables."""
+def build() -> tuple[dict[str, tuple[float, str, str]], list[str]]:
+    """The lexicon as {token: (valence, source, lemma)} plus problems found in the tables."""
     vader = read_vader(VADER_DIR / "vader_lexicon.txt")
-    lexicon: dict[str, tuple[float, str]] = {}
+    lexicon: dict[str, tuple[float, str, str]] = {}
     problems: list[str] = []
 
-    def add(forms: dict[str, float], source: str) -> None:
+    def add(forms: dict[str, float], source: str, lemma: str = "") -> None:
         for form, valence in forms.items():
-            lexicon.setdefault(form.lower(), (round(valence, 2), source))
+            lexicon.setdefault(form.lower(), (round(valence, 2), source, lemma or form.lower()))
 
     for left, phrases in parse_table(PHRASES):
         for phrase in " ".join(phrases).split("|"):
             add({phrase.strip(): float(left)}, "phrase")
     for left, words in parse_table(CURATED):
         for word in words:
-            add(expand(word, float(left)), "curated")
+            add(expand(word, float(left)), "curated", _lemma(word))
     # An Italian word translating several English words takes their mean rating.
     ratings: dict[str, list[float]] = {}
     sources: dict[str, str] = {}
@@ -643,7 +665,7 @@ def build() -> tuple[dict[str, tuple[float, str]], list[str]]:
             ratings.setdefault(word, []).append(mean)
             sources.setdefault(word, "en:" + "+".join(keys))
     for word, values in ratings.items():
-        add(expand(word, sum(values) / len(values)), sources[word])
+        add(expand(word, sum(values) / len(values)), sources[word], _lemma(word))
     for word in LOANWORDS:
         if word not in vader:
             problems.append(f"LOANWORDS: not in VADER's lexicon: {word}")
@@ -655,9 +677,17 @@ def build() -> tuple[dict[str, tuple[float, str]], list[str]]:
     return lexicon, problems
 
 
-def render(lexicon: dict[str, tuple[float, str]]) -> str:
-    """VADER's file format: token, valence, then (here) where the entry comes from."""
-    lines = [f"{token}\t{valence:g}\t{source}" for token, (valence, source) in sorted(lexicon.items())]
+def _lemma(entry: str) -> str:
+    return entry.partition(":")[0].replace("_", " ").lower()
+
+
+def render(lexicon: dict[str, tuple[float, str, str]]) -> str:
+    """VADER's file format (token, valence), then where the entry comes from and the lemma it
+    was inflected from; the analyzer maps simplemma's lemmas only onto lemma entries."""
+    lines = [
+        f"{token}\t{valence:g}\t{source}\t{lemma}"
+        for token, (valence, source, lemma) in sorted(lexicon.items())
+    ]
     return "\n".join(lines) + "\n"
 
 

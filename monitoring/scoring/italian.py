@@ -30,7 +30,7 @@ LEXICON_PATH = Path(__file__).resolve().parents[2] / "data" / "lexicons" / "it_l
 NEGATE = frozenset(
     "non mai nessuno nessuna nessun niente nulla né ne' neanche nemmeno neppure senza mica "
     "manco affatto nient' nessun'".split()
-)
+) | {"altro che"}  # "altro che risparmio!" = anything but savings
 # "non solo ... ma anche", "non appena": not negations.
 NOT_NEGATING_AFTER = {"non": frozenset({"solo", "soltanto", "appena", "vedo"})}
 # "poco chiaro" means unclear: poco turns a word around, but less firmly than "non".
@@ -61,7 +61,19 @@ BOOSTERS.update(
 )
 
 # Contrast: what follows dominates (VADER's rule for "but": before x0.5, after x1.5).
-CONTRAST = frozenset({"ma", "però", "pero'", "tuttavia", "eppure", "ciononostante", "bensì"})
+CONTRAST = frozenset(
+    {"ma", "però", "pero'", "tuttavia", "eppure", "ciononostante", "bensì", "peccato", "purtroppo"}
+)
+# "mai stato così contento": with così/tanto between them, mai intensifies (VADER's "never so").
+NEVER_SO = (frozenset({"mai"}), frozenset({"così", "cosi", "tanto", "tanta", "tanti", "tante"}))
+NEVER_SO_SCALAR = 1.25
+# Praise that a complaint turns sarcastic: "Complimenti, un altro capolavoro di incompetenza".
+PRAISE = frozenset(
+    "grazie complimenti bravi bravo brava brave bravissimi bravissimo bravissima bravissime "
+    "congratulazioni applausi evviva capolavoro geni genio".split()
+) | {"ottimo lavoro", "bel lavoro", "grande lavoro", "grazie mille", "ben fatto"}
+SARCASM_TRIGGER = -1.0  # the rest of the text must lean at least this negative
+SARCASM_SCALAR = -0.5
 CONTRAST_BEFORE, CONTRAST_AFTER = 0.5, 1.5
 
 NEGATION_WINDOW = 4  # Italian puts clitics between "non" and the verb: "non me l'ha ridato"
@@ -117,12 +129,19 @@ class ItalianSentimentAnalyzer(SentimentIntensityAnalyzer):
         self._cache: dict[str, float | None] = {}
 
     def make_lex_dict(self) -> dict[str, float]:
-        """Like VADER's, but tolerant of blank lines and keyed on lower case."""
+        """Like VADER's, but tolerant of blank lines and keyed on lower case. Also collects the
+        entries that are lemmas (4th column equal to the token, or absent): simplemma's lemma
+        of an unknown word is looked up among those only, so "terranno" (lemma "tenere", to
+        hold) does not pick up "tenere", a plural of the adjective "tenero"."""
         lex: dict[str, float] = {}
+        self.lemmas: set[str] = set()
         for line in self.lexicon_full_filepath.splitlines():
             fields = line.split("\t")
             if len(fields) >= 2 and fields[0]:
-                lex[fields[0].lower()] = float(fields[1])
+                token = fields[0].lower()
+                lex[token] = float(fields[1])
+                if len(fields) < 4 or fields[3] == token:
+                    self.lemmas.add(fold_accents(token))
         return lex
 
     def _index_phrases(self) -> dict[str, list[tuple[str, ...]]]:
@@ -228,9 +247,9 @@ class ItalianSentimentAnalyzer(SentimentIntensityAnalyzer):
             value = self.folded.get(folded[4:])
             if value:
                 return _clip(value + _sign(value) * SUPERLATIVE_BOOST)
-        lemma = simplemma.lemmatize(folded, lang="it")
-        if lemma != folded:
-            return self.folded.get(lemma) or self.folded.get(fold_accents(lemma))
+        lemma = fold_accents(simplemma.lemmatize(folded, lang="it"))
+        if lemma != folded and lemma in self.lemmas:
+            return self.folded.get(lemma)
         return None
 
     # --- scoring ------------------------------------------------------------------------
@@ -244,6 +263,7 @@ class ItalianSentimentAnalyzer(SentimentIntensityAnalyzer):
             self._word_valence(tokens, lowers, ends, i, is_cap_diff) for i in range(len(tokens))
         ]
         sentiments = _contrast(lowers, sentiments)
+        sentiments = _sarcasm(lowers, sentiments)
         return self.score_valence(sentiments, text)
 
     def _word_valence(
@@ -257,7 +277,7 @@ class ItalianSentimentAnalyzer(SentimentIntensityAnalyzer):
             return 0.0
         if is_cap_diff and tokens[i].isupper() and any(c.isalpha() for c in tokens[i]):
             valence += C_INCR if valence > 0 else -C_INCR
-        negated = partial = False
+        negated = partial = never_so = False
         for distance in range(1, NEGATION_WINDOW + 1):
             j = i - distance
             if j < 0 or ends[j] or lowers[j] in CONTRAST:
@@ -268,11 +288,15 @@ class ItalianSentimentAnalyzer(SentimentIntensityAnalyzer):
                 if is_cap_diff and tokens[j].isupper():
                     scalar += C_INCR if scalar > 0 else -C_INCR
                 valence += scalar if valence > 0 else -scalar
-            if before in NEGATE and lowers[j + 1] not in NOT_NEGATING_AFTER.get(before, ()):
+            if before in NEVER_SO[0] and any(w in NEVER_SO[1] for w in lowers[j + 1 : i]):
+                never_so = True
+            elif before in NEGATE and lowers[j + 1] not in NOT_NEGATING_AFTER.get(before, ()):
                 negated = True
             elif before in PARTIAL_NEGATE:
                 partial = True
-        if negated:
+        if never_so:
+            valence *= NEVER_SO_SCALAR
+        elif negated:
             valence *= N_SCALAR
         elif partial:
             valence *= PARTIAL_SCALAR
@@ -292,6 +316,18 @@ def _allcap_differential(tokens: list[str]) -> bool:
     words = [t for t in tokens if any(c.isalpha() for c in t)]
     caps = sum(1 for t in words if t.isupper())
     return 0 < caps < len(words)
+
+
+def _sarcasm(lowers: list[str], sentiments: list[float]) -> list[float]:
+    """Praise in a text whose other words are clearly negative is read as sarcasm: it
+    turns mildly negative instead of cancelling the complaint."""
+    praise = [k for k, w in enumerate(lowers) if w in PRAISE and sentiments[k] > 0]
+    if not praise:
+        return sentiments
+    rest = sum(s for k, s in enumerate(sentiments) if k not in praise)
+    if rest > SARCASM_TRIGGER:
+        return sentiments
+    return [abs(s) * SARCASM_SCALAR if k in praise else s for k, s in enumerate(sentiments)]
 
 
 def _contrast(lowers: list[str], sentiments: list[float]) -> list[float]:
