@@ -1,0 +1,514 @@
+"""Incremental scoring: language, sentiment, topics, policy hits, risk and flags for the items
+that have no score yet or were scored by an older policy version.
+
+Process model (docs/decisions/0004-policy-engine-and-risk.md):
+
+- Items are read in bounded batches (keyset on item_id, mentions first so that the public's
+  replies are scored before the staff posts they answer) on short read-only connections, and
+  each batch is written in one short ``db.write`` transaction: the file is free between
+  batches, so the dashboard keeps working during a long run.
+- Text work (language, sentiment, topics, text rules) runs once per distinct text — reposts
+  repeat texts — in a pool of worker processes (spawn; the initializer builds the analyzers
+  and the compiled policy once per process). While the workers score batch k+1, the main
+  process finishes and writes batch k.
+- Context (team competences, channel, volume against the member's baseline, audience and
+  the public's reaction) is added per item in the main process; it is cheap.
+- Flags are keyed by item_id and survive rescoring: a new policy version updates risk,
+  ``active`` and the version, never ``flagged_at`` and never the ``reviews`` log.
+- Replies that arrive after a staff post was scored change its reaction: a final step
+  recomputes risk from the stored explanation for exactly those posts (no text work).
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import time
+from collections import OrderedDict
+from collections.abc import Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+from tqdm import tqdm
+
+from monitoring import db
+from monitoring.org import OrgConfig
+from monitoring.scoring.policy import Evaluation, PolicyConfig, PolicyEngine, Post, TextFacts
+from monitoring.scoring.risk import RiskInputs, risk_parts, risk_score
+
+BATCH_ITEMS = 50_000  # items per read/write transaction: bounded memory and lock time
+CHUNK_TEXTS = 1_000  # distinct texts per task sent to a worker
+INLINE_BELOW = 2_000  # fewer pending items than this: score in-process (no pool start-up)
+CACHE_TEXTS = 200_000  # recently scored texts kept to catch reposts across batches
+
+TextKey = tuple[str, str | None, bool]  # (text, language hint, with rules)
+
+
+@dataclass(frozen=True)
+class ScoreResult:
+    scored: int
+    distinct_texts: int
+    hits: int
+    flagged: int
+    reaction_updates: int
+    policy_version: str
+    seconds: float
+
+
+# --- worker side ---------------------------------------------------------------------------
+
+_ENGINE: PolicyEngine | None = None
+
+
+def _init_worker(policy: PolicyConfig, org: OrgConfig) -> None:
+    """Build the analyzers and compile the policy once per process."""
+    global _ENGINE
+    from monitoring.scoring import language, sentiment
+
+    sentiment.english_analyzer()
+    sentiment.italian_analyzer()
+    language.detector()
+    _ENGINE = PolicyEngine(policy, org)
+
+
+def _analyze_chunk(chunk: list[TextKey]) -> list[TextFacts]:
+    """Language, sentiment, topics and text-rule evidence for each (text, hint, with_rules)."""
+    from monitoring.scoring.language import detect_language
+    from monitoring.scoring.sentiment import Sentiment, score
+
+    engine = _ENGINE
+    assert engine is not None, "worker not initialized"
+    out = []
+    for text, hint, with_rules in chunk:
+        lang = detect_language(text, hint)
+        out.append(engine.analyze_text(text, Sentiment(lang, score(text, lang)), with_rules))
+    return out
+
+
+# --- reading -------------------------------------------------------------------------------
+
+_PENDING_COUNT = """
+SELECT count(*) FROM items i LEFT JOIN scores s ON s.item_id = i.item_id
+WHERE s.item_id IS NULL OR s.policy_version <> ?
+"""
+
+_PENDING_BATCH = """
+SELECT i.item_id, i.kind, i.text, i.lang_hint, i.team_id, i.channel_id, i.member_id,
+       i.in_reply_to, i.created_at, i.reach,
+       coalesce(i.likes, 0) + coalesce(i.shares, 0) + coalesce(i.replies, 0) AS engagement,
+       greatest(date_diff('second', i.created_at, i.ingested_at), 0) / 3600.0 AS hours,
+       timezone(?, timezone('UTC', i.created_at))::DATE AS local_day
+FROM items i LEFT JOIN scores s ON s.item_id = i.item_id
+WHERE i.kind = ? AND i.item_id > ? AND (s.item_id IS NULL OR s.policy_version <> ?)
+ORDER BY i.item_id
+LIMIT ?
+"""
+
+# Negative replies from the public to each item of the batch (scored replies only).
+_NEGATIVE_REPLIES = """
+SELECT r.parent_item_id, count(*)
+FROM items r JOIN scores s ON s.item_id = r.item_id
+WHERE r.kind = 'mention' AND s.label = 'negative'
+  AND r.parent_item_id IN (SELECT unnest(?::BIGINT[]))
+GROUP BY 1
+"""
+
+# Staff posts per member per local day, and the mean of the 28 days before (zero days count).
+_MEMBER_DAYS = """
+WITH daily AS (
+    SELECT member_id, timezone(?, timezone('UTC', created_at))::DATE AS day, count(*) AS n
+    FROM items WHERE kind = 'staff' AND member_id IS NOT NULL GROUP BY ALL
+)
+SELECT member_id, day, n,
+       coalesce(sum(n) OVER (PARTITION BY member_id ORDER BY day
+                             RANGE BETWEEN INTERVAL 28 DAYS PRECEDING
+                                       AND INTERVAL 1 DAY PRECEDING), 0) / 28.0
+FROM daily
+"""
+
+
+def _read_batch(
+    path: Path, zone: str, kind: str, after: int, version: str, limit: int
+) -> tuple[list[dict[str, Any]], dict[int, int]]:
+    def work(conn: duckdb.DuckDBPyConnection):
+        rows = conn.execute(_PENDING_BATCH, [zone, kind, after, version, limit]).fetchall()
+        names = [d[0] for d in conn.description]
+        items = [dict(zip(names, row, strict=True)) for row in rows]
+        negative = {}
+        if items:
+            ids = [it["item_id"] for it in items]
+            negative = dict(conn.execute(_NEGATIVE_REPLIES, [ids]).fetchall())
+        return items, negative
+
+    return db.read(path, work)
+
+
+def _batches(
+    path: Path, zone: str, version: str, size: int
+) -> Iterator[tuple[list[dict[str, Any]], dict[int, int]]]:
+    """Pending items, mentions first, in batches of at most ``size``."""
+    for kind in ("mention", "staff"):
+        after = 0
+        while True:
+            items, negative = _read_batch(path, zone, kind, after, version, size)
+            if not items:
+                break
+            yield items, negative
+            after = items[-1]["item_id"]
+
+
+# --- text work -----------------------------------------------------------------------------
+
+
+class _TextScorer:
+    """Scores distinct texts once, in a process pool or in-process, with a bounded cache."""
+
+    def __init__(self, policy: PolicyConfig, org: OrgConfig, workers: int, engine: PolicyEngine):
+        self.engine = engine
+        self.cache: OrderedDict[TextKey, TextFacts] = OrderedDict()
+        self.pool: ProcessPoolExecutor | None = None
+        self.distinct = 0
+        if workers > 1:
+            self.pool = ProcessPoolExecutor(
+                max_workers=workers,
+                mp_context=multiprocessing.get_context("spawn"),  # no fork after DuckDB threads
+                initializer=_init_worker,
+                initargs=(policy, org),
+            )
+
+    def submit(self, keys: list[TextKey]) -> list[tuple[list[TextKey], Future | list]]:
+        """Start scoring the uncached keys; returns handles for ``collect``."""
+        todo = list(dict.fromkeys(k for k in keys if k not in self.cache))
+        self.distinct += len(todo)
+        handles = []
+        for start in range(0, len(todo), CHUNK_TEXTS):
+            chunk = todo[start : start + CHUNK_TEXTS]
+            if self.pool is not None:
+                handles.append((chunk, self.pool.submit(_analyze_chunk, chunk)))
+            else:
+                handles.append((chunk, self._inline(chunk)))
+        return handles
+
+    def collect(self, handles: list[tuple[list[TextKey], Future | list]]) -> None:
+        for chunk, handle in handles:
+            facts = handle.result() if isinstance(handle, Future) else handle
+            for key, fact in zip(chunk, facts, strict=True):
+                self.cache[key] = fact
+        while len(self.cache) > CACHE_TEXTS:
+            self.cache.popitem(last=False)
+
+    def get(self, key: TextKey) -> TextFacts:
+        fact = self.cache[key]
+        self.cache.move_to_end(key)
+        return fact
+
+    def _inline(self, chunk: list[TextKey]) -> list[TextFacts]:
+        from monitoring.scoring.language import detect_language
+        from monitoring.scoring.sentiment import Sentiment, score
+
+        out = []
+        for text, hint, with_rules in chunk:
+            lang = detect_language(text, hint)
+            s = Sentiment(lang, score(text, lang))
+            out.append(self.engine.analyze_text(text, s, with_rules))
+        return out
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown()
+
+
+def _key(item: dict[str, Any]) -> TextKey:
+    return (item["text"], item["lang_hint"], item["kind"] == "staff")
+
+
+# --- per item ------------------------------------------------------------------------------
+
+
+def _post(item: dict[str, Any], negative: dict[int, int], volume: dict) -> Post:
+    day_count, baseline = volume.get((item["member_id"], item["local_day"]), (None, None))
+    return Post(
+        text=item["text"],
+        team=item["team_id"],
+        channel=item["channel_id"],
+        kind=item["kind"],
+        in_reply_to=item["in_reply_to"],
+        created_at=item["created_at"],
+        lang_hint=item["lang_hint"],
+        reach=item["reach"],
+        engagement=int(item["engagement"] or 0),
+        hours_observed=float(item["hours"]) if item["hours"] is not None else None,
+        negative_replies=negative.get(item["item_id"], 0),
+        member_posts_that_day=day_count,
+        member_daily_baseline=baseline,
+    )
+
+
+def _explain(post: Post, result: Evaluation) -> str:
+    """The risk parts plus the inputs needed to recompute risk when replies arrive."""
+    return json.dumps(
+        {
+            **result.explanation,
+            "risk": result.risk,
+            "severities": [[h.severity, h.weight] for h in result.hits],
+            "reach": post.reach,
+            "engagement": post.engagement,
+            "hours_observed": post.hours_observed,
+            "negative_replies": post.negative_replies,
+        }
+    )
+
+
+def _iso_week(created_at: datetime, org: OrgConfig) -> str:
+    local = created_at.replace(tzinfo=UTC).astimezone(org.zone)
+    year, week, _ = local.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+# --- writing -------------------------------------------------------------------------------
+
+_SCORES_SCHEMA = pa.schema(
+    [
+        ("item_id", pa.int64()),
+        ("lang", pa.string()),
+        ("compound", pa.float64()),
+        ("label", pa.string()),
+        ("topics", pa.list_(pa.string())),
+        ("risk", pa.float64()),
+        ("flagged", pa.bool_()),
+        ("explain", pa.string()),
+        ("kind", pa.string()),
+        ("iso_week", pa.string()),
+    ]
+)
+_HITS_SCHEMA = pa.schema(
+    [
+        ("item_id", pa.int64()),
+        ("rule_id", pa.string()),
+        ("category", pa.string()),
+        ("severity", pa.string()),
+        ("weight", pa.float64()),
+        ("evidence", pa.string()),
+    ]
+)
+
+
+def _write_batch(conn: duckdb.DuckDBPyConnection, scores: pa.Table, hits: pa.Table, version: str):
+    """Replace the batch's scores and hits; upsert flags (never touching reviews)."""
+    conn.register("_new_scores", scores)
+    conn.register("_new_hits", hits)
+    try:
+        conn.execute("DELETE FROM scores WHERE item_id IN (SELECT item_id FROM _new_scores)")
+        conn.execute(
+            """
+            INSERT INTO scores
+            SELECT item_id, ?, lang, compound, label, topics, risk, flagged, explain::JSON,
+                   now()::TIMESTAMP
+            FROM _new_scores
+            """,
+            [version],
+        )
+        conn.execute("DELETE FROM hits WHERE item_id IN (SELECT item_id FROM _new_scores)")
+        conn.execute(
+            "INSERT INTO hits SELECT item_id, ?, rule_id, category, severity, weight, evidence "
+            "FROM _new_hits",
+            [version],
+        )
+        _upsert_flags(conn, "_new_scores", version)
+    finally:
+        conn.unregister("_new_scores")
+        conn.unregister("_new_hits")
+
+
+def _upsert_flags(conn: duckdb.DuckDBPyConnection, source: str, version: str) -> None:
+    # ``source`` is one of this module's registered view names, never user input.
+    conn.execute(
+        f"""
+        INSERT INTO flags
+        SELECT n.item_id, i.platform, i.native_id, n.iso_week, n.risk, ?, true, now()::TIMESTAMP
+        FROM {source} n JOIN items i ON i.item_id = n.item_id
+        WHERE n.flagged
+        ON CONFLICT (item_id) DO UPDATE SET
+            risk = excluded.risk, active = true, policy_version = excluded.policy_version
+        """,
+        [version],
+    )
+    conn.execute(
+        f"""
+        UPDATE flags SET risk = n.risk, active = false, policy_version = ?
+        FROM {source} n
+        WHERE flags.item_id = n.item_id AND NOT n.flagged
+        """,
+        [version],
+    )
+
+
+# --- the run -------------------------------------------------------------------------------
+
+
+def score_pending(
+    db_path: str | Path,
+    policy: PolicyConfig,
+    org: OrgConfig,
+    workers: int = 2,
+    batch: int = BATCH_ITEMS,
+    progress: bool = False,
+) -> ScoreResult:
+    """Score every item without a score from the current policy version; return counts.
+
+    :param workers: processes for the text work; 1 scores in this process.
+    :param batch: items per read/write transaction.
+    :param progress: show a tqdm bar on stderr.
+    """
+    started = time.perf_counter()
+    path = Path(db_path)
+    engine = PolicyEngine(policy, org)
+    version = engine.version
+    pending = db.read(path, lambda conn: db.scalar(conn, _PENDING_COUNT, [version]))
+    totals = {"scored": 0, "hits": 0, "flagged": 0}
+    scorer = _TextScorer(policy, org, workers if pending >= INLINE_BELOW else 1, engine)
+    bar = tqdm(total=pending, unit="item", disable=not progress or not pending, desc="score")
+    try:
+        volume: dict | None = None
+        batches = _batches(path, org.timezone, version, batch)
+        current = next(batches, None)
+        handles = scorer.submit([_key(i) for i in current[0]]) if current else []
+        while current is not None:
+            # Queue the next batch's texts before finishing this one: workers never wait.
+            upcoming = next(batches, None)
+            next_handles = scorer.submit([_key(i) for i in upcoming[0]]) if upcoming else []
+            scorer.collect(handles)
+            items, negative = current
+            if volume is None and items[0]["kind"] == "staff":
+                volume = _member_days(path, org.timezone)
+            counts = _finish_batch(path, items, negative, volume or {}, scorer, engine, org)
+            for name, value in counts.items():
+                totals[name] += value
+            bar.update(len(items))
+            current, handles = upcoming, next_handles
+    finally:
+        bar.close()
+        scorer.close()
+    reaction_updates = refresh_reactions(path, policy, org, version)
+    return ScoreResult(
+        scored=totals["scored"],
+        distinct_texts=scorer.distinct,
+        hits=totals["hits"],
+        flagged=totals["flagged"],
+        reaction_updates=reaction_updates,
+        policy_version=version,
+        seconds=round(time.perf_counter() - started, 2),
+    )
+
+
+def _member_days(path: Path, zone: str) -> dict[tuple[str, Any], tuple[int, float]]:
+    rows = db.read(path, lambda conn: conn.execute(_MEMBER_DAYS, [zone]).fetchall())
+    return {(member, day): (int(n), float(base)) for member, day, n, base in rows}
+
+
+def _finish_batch(
+    path: Path,
+    items: list[dict[str, Any]],
+    negative: dict[int, int],
+    volume: dict,
+    scorer: _TextScorer,
+    engine: PolicyEngine,
+    org: OrgConfig,
+) -> dict[str, int]:
+    score_rows: dict[str, list] = {name: [] for name in _SCORES_SCHEMA.names}
+    hit_rows: dict[str, list] = {name: [] for name in _HITS_SCHEMA.names}
+    flagged = 0
+    for item in items:
+        post = _post(item, negative, volume)
+        result = engine.finish(post, scorer.get(_key(item)))
+        flagged += result.flagged
+        staff = item["kind"] == "staff"
+        values = (
+            item["item_id"], result.lang, result.compound, result.label, list(result.topics),
+            result.risk, result.flagged, _explain(post, result), item["kind"],
+            _iso_week(item["created_at"], org) if staff else None,
+        )  # fmt: skip
+        for name, value in zip(_SCORES_SCHEMA.names, values, strict=True):
+            score_rows[name].append(value)
+        for h in result.hits:
+            for name, value in zip(
+                _HITS_SCHEMA.names,
+                (item["item_id"], h.rule, h.category, h.severity, h.weight, "; ".join(h.evidence)),
+                strict=True,
+            ):
+                hit_rows[name].append(value)
+    scores = pa.Table.from_pydict(score_rows, schema=_SCORES_SCHEMA)
+    hits = pa.Table.from_pydict(hit_rows, schema=_HITS_SCHEMA)
+    db.write(path, lambda conn: _write_batch(conn, scores, hits, engine.version))
+    return {"scored": len(items), "hits": hits.num_rows, "flagged": flagged}
+
+
+# --- reaction refresh ----------------------------------------------------------------------
+
+_STALE_REACTIONS = """
+WITH neg AS (
+    SELECT r.parent_item_id AS item_id, count(*) AS n
+    FROM items r JOIN scores s ON s.item_id = r.item_id
+    WHERE r.kind = 'mention' AND s.label = 'negative' AND r.parent_item_id IS NOT NULL
+    GROUP BY 1
+)
+SELECT s.item_id, i.kind, i.created_at, s.compound, s.explain::VARCHAR, neg.n
+FROM scores s
+JOIN neg ON neg.item_id = s.item_id
+JOIN items i ON i.item_id = s.item_id
+WHERE s.policy_version = ?
+  AND coalesce(TRY_CAST(json_extract(s.explain, '$.negative_replies') AS BIGINT), -1) <> neg.n
+"""
+
+
+def refresh_reactions(path: Path, policy: PolicyConfig, org: OrgConfig, version: str) -> int:
+    """Recompute risk for posts whose count of negative public replies changed since scoring."""
+    rows = db.read(path, lambda conn: conn.execute(_STALE_REACTIONS, [version]).fetchall())
+    if not rows:
+        return 0
+    settings = policy.risk
+    updates: dict[str, list] = {name: [] for name in _SCORES_SCHEMA.names}
+    for item_id, kind, created_at, compound, explain_text, n in rows:
+        old = json.loads(explain_text)
+        inputs = RiskInputs(
+            kind=kind,
+            severities=tuple((sev, float(w)) for sev, w in old.get("severities", [])),
+            compound=compound,
+            reach=old.get("reach"),
+            negative_replies=int(n),
+            engagement=int(old.get("engagement") or 0),
+            hours_observed=old.get("hours_observed"),
+        )
+        parts = risk_parts(inputs, settings)
+        risk = risk_score(parts)
+        high = any(sev == "high" for sev, _ in inputs.severities)
+        flagged = kind == "staff" and (risk >= settings.threshold or high)
+        explain = {**old, **parts, "risk": risk, "negative_replies": int(n)}
+        values = (
+            item_id, None, None, None, None, risk, flagged, json.dumps(explain), kind,
+            _iso_week(created_at, org) if kind == "staff" else None,
+        )  # fmt: skip
+        for name, value in zip(_SCORES_SCHEMA.names, values, strict=True):
+            updates[name].append(value)
+    table = pa.Table.from_pydict(updates, schema=_SCORES_SCHEMA)
+
+    def work(conn: duckdb.DuckDBPyConnection) -> None:
+        conn.register("_reaction", table)
+        try:
+            conn.execute(
+                """
+                UPDATE scores SET risk = r.risk, flagged = r.flagged, explain = r.explain::JSON
+                FROM _reaction r WHERE scores.item_id = r.item_id
+                """
+            )
+            _upsert_flags(conn, "_reaction", version)
+        finally:
+            conn.unregister("_reaction")
+
+    db.write(path, work)
+    return len(rows)

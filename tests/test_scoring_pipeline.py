@@ -1,0 +1,184 @@
+"""Incremental scoring on a real DuckDB file: once per item and policy version, reposts scored
+once, flags that survive rescoring, reviews never touched, reactions refreshed, volume bursts."""
+
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from monitoring import db, store
+from monitoring.config import parse_yaml_model
+from monitoring.org import load_org
+from monitoring.scoring.policy import PolicyConfig, load_policy
+from monitoring.scoring_pipeline import score_pending
+from monitoring.settings import DATA_DIR
+
+T0 = datetime(2026, 11, 2, 9, 0)  # a Monday, UTC
+
+
+@pytest.fixture(scope="module")
+def org():
+    return load_org(DATA_DIR / "org.yaml")
+
+
+@pytest.fixture(scope="module")
+def policy():
+    return load_policy(DATA_DIR / "policy.yaml")
+
+
+def item(native_id, author, text, at=T0, reply_to=None, reach=None, likes=None, platform="x"):
+    return {
+        "platform": platform, "native_id": native_id, "author_handle": author, "text": text,
+        "created_at": at, "in_reply_to": reply_to, "reach": reach, "likes": likes,
+    }  # fmt: skip
+
+
+def load(path: Path, org, records) -> None:
+    db.init(path)
+    db.write(path, lambda conn: store.sync_org(conn, org))
+    db.write(path, lambda conn: store.insert_items(conn, store.items_table(records), "test"))
+
+
+def rows(path: Path, sql: str, params=None):
+    with db.opened(path, read_only=True) as conn:
+        return conn.execute(sql, params or []).fetchall()
+
+
+def item_id(path: Path, native_id: str) -> int:
+    return rows(path, "SELECT item_id FROM items WHERE native_id = ?", [native_id])[0][0]
+
+
+BASE = [
+    item("m1", "anna", "Bolletta sbagliata per il terzo mese, siete pessimi", reach=5000),
+    item("m2", "bruno", "Bolletta sbagliata per il terzo mese, siete pessimi", reach=10),  # repost
+    item("m3", "carla", "Great service from Lumina today, thanks!"),
+    item("s1", "giulia_lumina", "È colpa sua, avrebbe dovuto leggere il contratto", reply_to="m1"),
+    item("s2", "marco_lumina", "Ci scusiamo per il disagio, verifichiamo subito", reply_to="m1"),
+    item("s3", "luca_lumina", "Usa il codice SCONTO20, link in bio"),
+]
+
+
+def test_scores_every_item_once_and_reposts_once(tmp_path, org, policy):
+    path = tmp_path / "s.duckdb"
+    load(path, org, BASE)
+    result = score_pending(path, policy, org, workers=1)
+    assert result.scored == 6
+    assert result.distinct_texts == 5  # m1 and m2 share their text
+    assert rows(path, "SELECT count(*), count(DISTINCT item_id) FROM scores") == [(6, 6)]
+    again = score_pending(path, policy, org, workers=1)
+    assert (again.scored, again.distinct_texts, again.hits) == (0, 0, 0)
+
+
+def test_staff_posts_get_hits_and_flags_mentions_do_not(tmp_path, org, policy):
+    path = tmp_path / "s.duckdb"
+    load(path, org, BASE)
+    result = score_pending(path, policy, org, workers=1)
+    hits = rows(path, "SELECT i.native_id, h.rule_id, h.evidence, h.policy_version "
+                      "FROM hits h JOIN items i USING (item_id) ORDER BY 1, 2")  # fmt: skip
+    assert [(n, r) for n, r, _, _ in hits] == [("s1", "tone.blame"), ("s3", "disclosure.missing")]
+    assert "colpa sua" in hits[0][2]
+    assert {v for *_, v in hits} == {result.policy_version}
+    flags = rows(path, "SELECT i.native_id, f.iso_week, f.active FROM flags f "
+                       "JOIN items i USING (item_id) ORDER BY 1")  # fmt: skip
+    assert flags == [("s1", "2026-W45", True), ("s3", "2026-W45", True)]
+    mentions = rows(path, "SELECT s.topics, s.lang, s.label, s.flagged FROM scores s "
+                          "JOIN items i USING (item_id) WHERE i.native_id = 'm1'")  # fmt: skip
+    assert mentions == [(["billing"], "it", "negative", False)]
+
+
+def test_new_policy_rescores_keeps_flags_and_never_touches_reviews(tmp_path, org, policy):
+    path = tmp_path / "s.duckdb"
+    load(path, org, BASE)
+    first = score_pending(path, policy, org, workers=1)
+    s3 = item_id(path, "s3")
+    db.write(path, lambda conn: conn.execute(
+        "INSERT INTO reviews VALUES (1, ?, 'x', 's3', '2026-W45', 'confirm', 'ok', 'boss', now())",
+        [s3],
+    ))  # fmt: skip
+    flagged_at = rows(path, "SELECT flagged_at FROM flags WHERE item_id = ?", [s3])[0][0]
+    reviews_before = rows(path, "SELECT * FROM reviews")
+
+    # A policy without the disclosure rule: s3 is no longer flagged, its flag row stays.
+    text = (DATA_DIR / "policy.yaml").read_text().replace("kind: promo_disclosure", "kind: xx")
+    start = text.index("  - id: disclosure.missing")
+    end = text.index("  # --- claims")
+    relaxed = parse_yaml_model(text[:start] + text[end:], PolicyConfig, "relaxed.yaml")
+    second = score_pending(path, relaxed, org, workers=1)
+
+    assert second.policy_version != first.policy_version
+    assert second.scored == 6
+    assert rows(path, "SELECT count(*) FROM scores") == [(6,)]
+    assert rows(path, "SELECT DISTINCT policy_version FROM scores") == [(second.policy_version,)]
+    flag = rows(
+        path, "SELECT active, policy_version, flagged_at FROM flags WHERE item_id = ?", [s3]
+    )
+    assert flag == [(False, second.policy_version, flagged_at)]
+    assert rows(path, "SELECT count(*) FROM hits WHERE item_id = ?", [s3]) == [(0,)]
+    assert rows(path, "SELECT * FROM reviews") == reviews_before
+
+    # Back to the first policy: the same flag row becomes active again.
+    score_pending(path, policy, org, workers=1)
+    assert rows(path, "SELECT active, flagged_at FROM flags WHERE item_id = ?", [s3]) == [
+        (True, flagged_at)
+    ]
+
+
+def test_new_negative_replies_raise_the_risk_of_a_scored_post(tmp_path, org, policy):
+    path = tmp_path / "s.duckdb"
+    post = item("s9", "luminacare", "Nuova tariffa per la casa: prezzo fisso 24 mesi", reach=200)
+    load(path, org, [post])
+    score_pending(path, policy, org, workers=1)
+    before = rows(path, "SELECT risk FROM scores")[0][0]
+    replies = [
+        item(f"r{i}", f"user{i}", "Che schifo, tariffa vergognosa, siete dei ladri", reply_to="s9",
+             at=T0 + timedelta(minutes=i))
+        for i in range(20)
+    ]  # fmt: skip
+    db.write(path, lambda conn: store.insert_items(conn, store.items_table(replies), "test"))
+    result = score_pending(path, policy, org, workers=1)
+    assert result.scored == 20
+    assert result.reaction_updates >= 1
+    after = rows(path, "SELECT s.risk, s.explain->>'negative_replies' FROM scores s "
+                       "JOIN items i USING (item_id) WHERE i.native_id = 's9'")  # fmt: skip
+    assert after[0][0] > before
+    assert after[0][1] == "20"
+    assert score_pending(path, policy, org, workers=1).reaction_updates == 0  # settled
+
+
+def test_volume_burst_against_the_members_own_baseline(tmp_path, org, policy):
+    path = tmp_path / "s.duckdb"
+    history = [
+        item(f"h{d}", "chiara.ricci.smm", f"Buongiorno da Lumina, giorno {d}",
+             at=T0 - timedelta(days=d), platform="instagram")
+        for d in range(1, 29)
+    ]  # fmt: skip
+    burst = [
+        item(f"b{i}", "chiara.ricci.smm", f"Post numero {i} di oggi", at=T0 + timedelta(minutes=i),
+             platform="instagram")
+        for i in range(10)
+    ]  # fmt: skip
+    load(path, org, history + burst)
+    score_pending(path, policy, org, workers=1)
+    hit_posts = rows(path, "SELECT i.native_id FROM hits h JOIN items i USING (item_id) "
+                           "WHERE h.rule_id = 'volume.burst' ORDER BY 1")  # fmt: skip
+    assert [n for (n,) in hit_posts] == sorted(f"b{i}" for i in range(10))
+
+
+@pytest.mark.slow
+def test_process_pool_gives_the_same_scores(tmp_path, org, policy, monkeypatch):
+    import monitoring.scoring_pipeline as pipeline
+
+    monkeypatch.setattr(pipeline, "INLINE_BELOW", 0)
+    monkeypatch.setattr(pipeline, "CHUNK_TEXTS", 2)
+    records = BASE + [item(f"x{i}", f"u{i}", f"Post {i % 7} sulla bolletta") for i in range(40)]
+    one, two = tmp_path / "one.duckdb", tmp_path / "two.duckdb"
+    load(one, org, records)
+    load(two, org, records)
+    r1 = score_pending(one, policy, org, workers=1, batch=10)
+    r2 = score_pending(two, policy, org, workers=2, batch=10)
+    assert (r1.scored, r1.distinct_texts, r1.hits, r1.flagged) == (
+        r2.scored, r2.distinct_texts, r2.hits, r2.flagged,
+    )  # fmt: skip
+    sql = "SELECT i.native_id, s.lang, s.compound, s.topics, s.risk, s.flagged FROM scores s " \
+          "JOIN items i USING (item_id) ORDER BY 1"  # fmt: skip
+    assert rows(one, sql) == rows(two, sql)
