@@ -364,6 +364,7 @@ class Demo:
         self.incidents: Incidents = plan_incidents(self, np.random.default_rng([seed, 2]))
         self.staff_serial0 = mentions  # staff posts are numbered after the mentions
         self._prev: tuple[int, pa.Array] | None = None
+        self._tail = pa.array([], pa.string())
 
     @property
     def n_batches(self) -> int:
@@ -372,6 +373,7 @@ class Demo:
     def batches(self) -> Iterator[pa.Table]:
         """The items as ``store.ITEM_SCHEMA`` tables of ~100k rows, in time order of mentions."""
         self._prev = None
+        self._tail = pa.array([], pa.string())
         p = self.plan
         bounds = [int(p.t[k * CHUNK]) for k in range(self.n_batches)] + [self.cal.end_us + 1]
         bounds[0] = self.cal.start_us - 1
@@ -405,8 +407,11 @@ class Demo:
             pool = pa.concat_arrays([prev, text])
         else:
             lo, pool = a, text
-        text_final = pool.take(pa.array(root - lo))
+        text_final = _unrepeat(
+            pool.take(pa.array(root - lo)), text, self._tail, rng.integers(0, 2**31 - 1, b - a)
+        )
         self._prev = (a, text)
+        self._tail = text_final[-MIN_REPEAT_GAP:]
         serial = np.arange(a, b)
         native = self.native_ids(plat, serial)
         handle, name = self.pool.handles(p.author[sl], plat)
@@ -442,7 +447,8 @@ class Demo:
         prefix = pc.if_else(
             at, C.join(pa.array(["@"] * len(mention)), handle, pa.array([" "] * len(mention))), ""
         )
-        text = _REPLY_TEXT.compose(self.roster.style_index[team], lang, rng)
+        style = self.roster.style_index[team]
+        text = _REPLY_TEXT.compose(style, p.topic[mention], p.sentiment[mention], lang, rng)
         sig = pa.array(self.roster.signature).take(pa.array(member))
         sig = pc.if_else(pa.array(plat == PI["x"]), sig, "")
         text = C.join(prefix, text, sig)
@@ -478,6 +484,35 @@ class Demo:
             self, plat, native, handle, name, text, lang, t, reach, likes, shares, replies,
             in_reply_to,
         )  # fmt: skip
+
+
+def _unrepeat(final: pa.Array, own: pa.Array, tail: pa.Array, r: np.ndarray) -> pa.Array:
+    """Make sure no text repeats within ``MIN_REPEAT_GAP`` consecutive mentions.
+
+    Reposts are planned far enough apart, but two independently composed texts can still
+    coincide (a short sentence with no slot and empty optional parts): the later one gets its
+    own composition back or, failing that, a marker appended. ``tail`` is the previous batch's
+    last rows, so the guarantee holds across batches.
+    """
+    n_tail = len(tail)
+    values = np.asarray(pa.concat_arrays([tail, final]).to_pylist(), dtype=object)
+    own_values = np.asarray(own.to_pylist(), dtype=object)
+    for attempt in range(len(T.MARKERS) + 1):
+        codes = pc.dictionary_encode(pa.array(values, pa.string())).indices.to_numpy()
+        pos = np.arange(len(values))
+        order = np.lexsort((pos, codes))
+        c, p = codes[order], pos[order]
+        clash = (c[1:] == c[:-1]) & (p[1:] - p[:-1] < MIN_REPEAT_GAP)
+        late = p[1:][clash]
+        if not len(late):
+            break
+        rows = late - n_tail
+        if attempt == 0:
+            values[late] = own_values[rows]
+        else:
+            marker = np.asarray(T.MARKERS, dtype=object)[(r[rows] + attempt) % len(T.MARKERS)]
+            values[late] = values[late] + marker
+    return pa.array(values[n_tail:], pa.string())
 
 
 def _table(demo, plat, native, handle, name, text, lang, t, reach, likes, shares, replies, parent):
@@ -586,9 +621,12 @@ class _MentionText:
             [T.OPENERS[(lang, s)] for lang in T.LANGS for s in T.SENTIMENTS] + [[""]]
         )
         self.opener_comma = np.array([v.endswith(", ") for v in self.opener.values.to_pylist()])
-        self.detail = C.Templates([T.DETAILS["it"], T.DETAILS["en"], [""]], ["it", "en", "it"])
-        self.closing = C.Choice(
-            [T.CLOSINGS[(lang, s)] for lang in T.LANGS for s in T.SENTIMENTS] + [[""]]
+        self.detail = C.Templates(
+            [T.DETAILS[(lang, s)] for lang in T.LANGS for s in T.SENTIMENTS] + [[""]],
+            [lang for lang in T.LANGS for _ in T.SENTIMENTS] + ["it"],
+        )
+        self.closing = C.Choice(  # the extra group: headline endings for news rows
+            [T.CLOSINGS[(lang, s)] for lang in T.LANGS for s in T.SENTIMENTS] + [T.NEWS_SUFFIXES]
         )
         self.emoji = C.Choice([T.EMOJI[s] for s in T.SENTIMENTS] + [[""]])
         self.hashtag = C.Choice([T.HASHTAGS[t] for t in T.TOPICS] + [[""]])
@@ -611,10 +649,10 @@ class _MentionText:
         # after "Ciao, " the sentence goes on in lower case
         body = C.where(self.opener_comma[opener_idx], C.lower_first(body), body)
         text = C.join(
-            self.addressee.pick(grp(lang * NP + plat, 2 * NP), r[2]),
+            self.addressee.pick(lang * NP + plat, r[2]),
             self.opener.values.take(pa.array(opener_idx)),
             body,
-            self.detail.fill(grp(lang, 2), r[4], r[5]),
+            self.detail.fill(grp(lang * 3 + sent, 6), r[4], r[5]),
             self.closing.pick(grp(lang * 3 + sent, 6), r[6]),
             self.emoji.pick(grp(sent, 3), r[7]),
             self.hashtag.pick(grp(topic, len(T.TOPICS)), r[8]),
@@ -637,23 +675,44 @@ def _mention_cores(topic: str, sent: str, lang: str) -> list[str]:
 
 
 class _ReplyText:
+    """Greeting + body + closing; the body fits the team and the mention's topic and tone."""
+
+    GENERALISTS = ("customer_care", "social_hub", "stores")
+
     def __init__(self):
-        team_ids = list(TEAM_STYLE)
-        self.team_ids = team_ids
-        self.greeting = C.Choice([T.REPLY_GREETINGS[lang] for lang in T.LANGS])
+        self.greeting = C.Choice(
+            [T.REPLY_GREETINGS[(lang, s)] for lang in T.LANGS for s in T.SENTIMENTS]
+        )
+        keys = [("team", team, lang) for team in TEAM_STYLE for lang in T.LANGS]
+        keys += [("topic", topic, lang) for topic in (*T.TOPICS, "positive") for lang in T.LANGS]
         groups, langs = [], []
-        for team in team_ids:
-            for lang in T.LANGS:
-                groups.append(T.REPLY_BODIES.get((team, lang), T.REPLY_BODIES[(team, "it")]))
-                langs.append(lang)
+        for kind, name, lang in keys:
+            table = T.REPLY_BODIES if kind == "team" else T.REPLY_TOPIC_BODIES
+            groups.append(table.get((name, lang)) or table[(name, "it")])
+            langs.append(lang)
         self.body = C.Templates(groups, langs)
         self.closing = C.Choice([T.REPLY_CLOSINGS[lang] for lang in T.LANGS])
+        # group of (team style, topic, sentiment, lang)
+        group = np.zeros((len(TEAM_STYLE), len(T.TOPICS), 3, 2), np.int64)
+        index = {key: i for i, key in enumerate(keys)}
+        for si, team in enumerate(TEAM_STYLE):
+            for ti, topic in enumerate(T.TOPICS):
+                for sent in range(3):
+                    for li, lang in enumerate(T.LANGS):
+                        if sent == POS and team != "technical_support":
+                            key = ("topic", "positive", lang)
+                        elif team in self.GENERALISTS:
+                            key = ("topic", topic, lang)
+                        else:
+                            key = ("team", team, lang)
+                        group[si, ti, sent, li] = index[key]
+        self.group = group
 
-    def compose(self, team: np.ndarray, lang: np.ndarray, rng) -> pa.Array:
+    def compose(self, team, topic, sent, lang, rng) -> pa.Array:
         r = rng.integers(0, 2**31 - 1, (4, len(team)))
         return C.join(
-            self.greeting.pick(lang, r[0]),
-            self.body.fill(team * 2 + lang, r[1], r[2]),
+            self.greeting.pick(lang * 3 + sent, r[0]),
+            self.body.fill(self.group[team, topic, sent, lang], r[1], r[2]),
             self.closing.pick(lang, r[3]),
         )
 

@@ -84,12 +84,12 @@ ADDRESSEES = {
     "mastodon": ["@lumina@mastodon.uno ", "", "#Lumina "],
     "bluesky": ["@lumina-energia.bsky.social ", "", "Lumina Energia "],
     "reddit": ["", "", "Qualcuno ha Lumina? "],
-    "news": [""],
+    "news": ["", "", "", "Energia, ", "Ultim'ora: ", "Consumatori, ", "Il caso: ", "Bollette, "],
 }
 ADDRESSEES_EN = {
     "reddit": ["", "Anyone with Lumina in Italy? "],
     "facebook": ["Lumina Energia ", "", "Dear Lumina, "],
-    "news": [""],
+    "news": ["", "", "Energy, ", "Breaking: "],
 }
 
 OPENERS = {
@@ -431,40 +431,29 @@ MENTION_CORES = {
     ],
 }
 
-DETAILS = {
-    "it": [
-        "",
-        "",
-        "",
-        "",
-        "",
-        " Sono cliente da {n} anni.",
-        " Abito a {city}.",
-        " Ho già scritto in DM.",
-        " Codice pratica {order}.",
-        " Ho chiamato {n} volte.",
-        " È la seconda volta in {days} giorni.",
-        " Ho due bambini piccoli.",
-        " Lavoro da casa e non posso permettermelo.",
-        " Ho anche mandato una PEC.",
-        " Mia madre ha {age} anni.",
-        " Fino a {month} andava tutto bene.",
-        " Allego lo screenshot.",
-        " Aspetto dalle {time}.",
+DETAILS = {  # the mention's context, by tone
+    ("it", "negative"): [
+        "", "", "", "", " Sono cliente da {n} anni.", " Ho già scritto in DM.", " Codice pratica {order}.",
+        " Ho chiamato {n} volte.", " È la seconda volta in {days} giorni.", " Ho due bambini piccoli.",
+        " Lavoro da casa e non posso permettermelo.", " Ho anche mandato una PEC.",
+        " Mia madre ha {age} anni.", " Fino a {month} andava tutto bene.", " Allego lo screenshot.",
+        " Aspetto dalle {time}.", " Abito a {city}.",
     ],
-    "en": [
-        "",
-        "",
-        "",
-        "",
-        " Customer for {n} years.",
-        " I live in {city}.",
-        " Already sent a DM.",
-        " Ticket {order}.",
-        " Called {n} times.",
-        " Screenshot attached.",
+    ("it", "neutral"): [
+        "", "", "", "", " Abito a {city}.", " Sono cliente da {n} anni.", " Ho già scritto in DM.",
+        " Codice pratica {order}.", " Sul sito non lo trovo.", " Chiedo per mia madre che ha {age} anni.",
     ],
-}
+    ("it", "positive"): [
+        "", "", "", " Sono cliente da {n} anni.", " Abito a {city}.", " Non era scontato.",
+        " Lo dico io che di solito mi lamento.", " Succede raramente, meglio dirlo.",
+    ],
+    ("en", "negative"): [
+        "", "", "", " Customer for {n} years.", " Already sent a DM.", " Ticket {order}.",
+        " Called {n} times.", " Screenshot attached.",
+    ],
+    ("en", "neutral"): ["", "", "", " I live in {city}.", " Customer for {n} years.", " Couldn't find it online."],
+    ("en", "positive"): ["", "", "", " Customer for {n} years.", " Credit where it's due."],
+}  # fmt: skip
 CLOSINGS = {
     ("it", "negative"): [
         "", "", "", " Vergogna.", " Pessimi.", " Rispondete!", " Aspetto una risposta.",
@@ -495,6 +484,13 @@ HASHTAGS = {
     "crisis_outage": ["", " #blackout", " #LuminaDown", " #blackout #LuminaDown", " #senzaluce"],
     "crisis_billing": ["", " #doppioaddebito", " #LuminaDown", " #bollettepazze"],
 }
+
+NEWS_SUFFIXES = (
+    "", "", "", " (aggiornamento)", " - Video", " | Le reazioni", " - L'analisi", " - Il punto",
+    " | Cosa sapere", " - Le voci dei clienti", " (foto)",
+)  # fmt: skip
+# A text that would repeat too soon gets one of these appended (see generator._unrepeat).
+MARKERS = (" !!", " 🙏", " ...", " 😶", " ‼️", " ??", " 😑", " !")
 
 # Headlines for the news platform (authors are outlets and blogs).
 NEWS_CORES = {
@@ -572,11 +568,18 @@ HANDLE_STYLES = 6  # see generator._authors: how first name, surname and digits 
 # --- staff --------------------------------------------------------------------------------------
 # Replies, in the voice of each team: greeting + body + closing (+ the operator's signature on X).
 REPLY_GREETINGS = {  # each ends with ", ": the body that follows starts in lower case
-    "it": [
-        "Ciao, ", "Buongiorno, ", "Buonasera, ", "Gentile cliente, ", "Ciao e grazie per la segnalazione, ",
-        "Ci dispiace molto, ", "Grazie per averci scritto, ", "Ciao, scusa per il disagio, ",
+    ("it", "negative"): [
+        "Ciao, ", "Buongiorno, ", "Buonasera, ", "Gentile cliente, ", "Ci dispiace molto, ",
+        "Ciao, scusa per il disagio, ", "Ci scusiamo per il disagio, ", "Ciao e grazie per la segnalazione, ",
     ],
-    "en": ["Hi, ", "Hello, ", "Thanks for reaching out, ", "Sorry to hear that, "],
+    ("it", "neutral"): [
+        "Ciao, ", "Buongiorno, ", "Buonasera, ", "Gentile cliente, ", "Grazie per averci scritto, ",
+        "Ciao e grazie per la domanda, ",
+    ],
+    ("it", "positive"): ["Ciao, ", "Buongiorno, ", "Ehi, ", "Ciao ciao, "],
+    ("en", "negative"): ["Hi, ", "Hello, ", "Sorry to hear that, ", "Apologies for the trouble, "],
+    ("en", "neutral"): ["Hi, ", "Hello, ", "Thanks for reaching out, "],
+    ("en", "positive"): ["Hi, ", "Hey, ", "Hello, "],
 }  # fmt: skip
 REPLY_BODIES = {
     ("customer_care", "it"): [
@@ -648,6 +651,85 @@ REPLY_BODIES = {
         "sì, stiamo cercando {jobs} anche a {city}.",
     ],
     ("hr_employer", "en"): ["thanks! Open positions for {jobs_en} are on lumina.it/careers."],
+}  # fmt: skip
+# Service answers by the mention's topic, for the teams that answer anything on their channels
+# (customer care, the social hub, the stores); the specialist teams use REPLY_BODIES above.
+REPLY_TOPIC_BODIES = {
+    ("billing", "it"): [
+        "ci scrivi in DM il codice cliente? Verifichiamo subito la bolletta.",
+        "il conguaglio nasce da letture stimate: ti spieghiamo tutto in DM.",
+        "il rimborso risulta in lavorazione, arriverà entro {days} giorni lavorativi.",
+        "la rateizzazione si attiva dall'area clienti in Bollette > Paga a rate.",
+        "abbiamo verificato: la lettura di {month} era stimata, la correggiamo noi.",
+        "ti abbiamo scritto in privato per sistemare la pratica {order}.",
+        "passiamo la richiesta al back office, ti ricontattiamo entro {days} giorni.",
+    ],
+    ("billing", "en"): [
+        "could you DM us your customer code? We'll check the bill right away.",
+        "the refund is being processed, expect it within {days} working days.",
+        "the adjustment comes from estimated readings, we'll explain in DM.",
+    ],
+    ("outages", "it"): [
+        "abbiamo girato la segnalazione ai colleghi del pronto intervento.",
+        "a {city} risulta un guasto in lavorazione, ripristino previsto entro le {time}.",
+        "per i guasti il numero 800 900 800 è attivo 24 ore su 24.",
+        "ci mandi in DM l'indirizzo di fornitura? Verifichiamo con la squadra tecnica.",
+    ],
+    ("outages", "en"): [
+        "we've passed your report to our field crews.",
+        "there is a known fault in {city}, power expected back by {time}.",
+    ],
+    ("offers", "it"): [
+        "la {offer} è valida anche per chi è già cliente, trovi le condizioni sul sito.",
+        "il prezzo della {offer} resta bloccato per {n} mesi dall'attivazione.",
+        "abbiamo segnalato il tuo numero: non riceverai più chiamate commerciali.",
+        "ci scrivi in DM? Controlliamo che la {offer} sia applicata correttamente.",
+    ],
+    ("offers", "en"): ["{offer} is open to existing customers too, details on our website."],
+    ("digital", "it"): [
+        "prova ad aggiornare l'app alla versione {version}: il problema è stato corretto.",
+        "c'è un problema noto con {feature}, la correzione arriva nei prossimi giorni.",
+        "prova a disinstallare e reinstallare l'app, poi facci sapere.",
+        "ti abbiamo scritto in DM per verificare il tuo accesso.",
+    ],
+    ("digital", "en"): ["please update the app to version {version}, the issue is fixed there."],
+    ("stores", "it"): [
+        "gli orari di tutti i Lumina Point sono sul sito, il {store} è aperto anche il sabato.",
+        "ci dispiace per l'attesa, al {store} si può prenotare online e saltare la fila.",
+        "riferiamo subito ai colleghi del {store}, grazie per la segnalazione.",
+    ],
+    ("stores", "en"): ["the {store} is open on Saturday morning too."],
+    ("sustainability", "it"): [
+        "l'energia della {offer} è certificata da garanzie d'origine europee.",
+        "trovi i dati nel nostro Bilancio di sostenibilità, pagina {n}.",
+    ],
+    ("sustainability", "en"): ["{offer} is certified by European guarantees of origin."],
+    ("careers", "it"): ["trovi tutte le posizioni aperte su lumina.it/lavora-con-noi."],
+    ("careers", "en"): ["all open positions are on lumina.it/careers."],
+    ("competitors", "it"): [
+        "ci dispiace leggerlo: ti scriviamo in DM per trovare insieme l'offerta giusta.",
+        "prima di decidere, ci dai la possibilità di rivedere la tua tariffa? Ti scriviamo in DM.",
+    ],
+    ("competitors", "en"): ["sorry to read that, we'll DM you to find the right plan together."],
+    ("corporate", "it"): ["trovi il comunicato ufficiale nella sezione Media del nostro sito."],
+    ("corporate", "en"): ["the official statement is in the Media section of our website."],
+    ("crisis_outage", "it"): [
+        "stiamo lavorando senza sosta per ripristinare la fornitura a {city}, ci scusiamo per il disagio.",
+        "le squadre sono sul posto a {city}, aggiorniamo qui ogni ora.",
+        "il guasto di {city} è sulla rete di media tensione: ripristino previsto entro le {time}.",
+    ],
+    ("crisis_outage", "en"): ["crews are on site in {city}, we'll post updates every hour."],
+    ("crisis_billing", "it"): [
+        "il doppio addebito è dovuto a un errore tecnico: il rimborso sarà automatico entro {days} giorni.",
+        "ci scusiamo per l'errore di fatturazione, la bolletta corretta arriverà entro {days} giorni.",
+    ],
+    ("crisis_billing", "en"): ["the double charge was a technical error; refunds are automatic within {days} days."],
+    ("positive", "it"): [
+        "grazie mille, ci fa davvero piacere! Lo giriamo a tutta la squadra.",
+        "che bello leggerti! Grazie per la fiducia.",
+        "grazie! Messaggi così ci danno la carica.",
+    ],
+    ("positive", "en"): ["thank you so much, we'll share this with the whole team!"],
 }  # fmt: skip
 REPLY_CLOSINGS = {
     "it": ["", "", " Buona giornata!", " A presto.", " Grazie per la pazienza.", " Restiamo a disposizione.", " 💚"],
