@@ -57,7 +57,7 @@ class SpikeRule(_Strict):
     enabled: bool = True
     k: float = Field(default=3.0, gt=0)
     min_count: int = Field(default=20, ge=1)
-    min_ratio: float = Field(default=2.0, ge=1)
+    min_ratio: float = Field(default=3.0, ge=1)
     lookback_days: int = Field(default=60, ge=1, le=3660)
 
 

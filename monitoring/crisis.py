@@ -12,9 +12,10 @@ docs/decisions/0006-crisis-rule-and-alerts.md):
 4. The window alerts when its count exceeds the *threshold* max(μ + k·max(σ, √μ), r·μ) and is
    at least ``min_count``. The √μ floor is the Poisson noise of a count: a baseline that happened
    to be very regular would otherwise turn a handful of extra complaints into a crisis. The
-   ratio r (default 2: at least double the usual level) guards against what a 7-day σ cannot
-   see: scanning 168 overlapping windows a week finds statistically "rare" windows in pure
-   noise every few weeks (measured in docs/decisions/0006). ``min_count`` keeps quiet brands quiet.
+   ratio r (default 3: at least triple the usual level) guards against what a 7-day σ cannot
+   see: scanning 168 overlapping windows a week finds statistically "rare" windows in ordinary
+   day-to-day swings every few weeks (measured in docs/decisions/0006). ``min_count`` keeps
+   quiet brands quiet.
 5. Alerting windows whose hours lie within ``merge_gap_hours`` (default: one window, 24 h) of
    each other form one *episode*, reported once with its peak window.
 
@@ -34,7 +35,8 @@ from monitoring.filters import Filters
 
 DEFAULT_K = 3.0
 DEFAULT_MIN_COUNT = 20
-DEFAULT_MIN_RATIO = 2.0
+DEFAULT_MIN_RATIO = 3.0
+HIGH_FACTOR = 1.5  # a peak this many times its threshold is a 'high' severity episode
 WINDOW_HOURS = 24
 BASELINE_DAYS = 7
 
@@ -45,7 +47,7 @@ SPIKE_COLUMNS = [
     "baseline_mean",  # μ of the baseline windows at the peak
     "baseline_std",  # σ of the baseline windows at the peak
     "threshold",  # max(μ + k·max(σ, √μ), r·μ) at the peak
-    "severity",  # 'high' when the peak is also above μ + 2k·max(σ, √μ) and 2r·μ, else 'medium'
+    "severity",  # 'high' when the peak reaches HIGH_FACTOR x the threshold, else 'medium'
     "peak_at",  # end of the peak window (UTC)
     "first_alert_at",  # end of the first alerting window (UTC): the moment it was detectable
     "episode_negatives",  # negative mentions from window_start to window_end
@@ -124,8 +126,7 @@ judged AS (
 ),
 thresholds AS (
     SELECT hour, window_count, mean, std,
-           greatest(mean + ? * greatest(std, sqrt(mean)), ? * mean) AS threshold,
-           greatest(mean + 2 * ? * greatest(std, sqrt(mean)), 2 * ? * mean) AS high_threshold
+           greatest(mean + ? * greatest(std, sqrt(mean)), ? * mean) AS threshold
     FROM judged
     WHERE samples = {samples} AND hour + INTERVAL 1 HOUR > ? AND hour + INTERVAL 1 HOUR <= ?
 ),
@@ -145,7 +146,7 @@ episodes AS (
            arg_max(mean, window_count) AS baseline_mean,
            arg_max(std, window_count) AS baseline_std,
            arg_max(threshold, window_count) AS threshold,
-           max(window_count) > arg_max(high_threshold, window_count) AS high,
+           max(window_count) >= {high} * arg_max(threshold, window_count) AS high,
            arg_max(hour, window_count) + INTERVAL 1 HOUR AS peak_at,
            min(hour) + INTERVAL 1 HOUR AS first_alert_at
     FROM islands GROUP BY episode
@@ -203,11 +204,12 @@ def detect_spikes(
         b_near=WINDOW_HOURS,
         samples=24 * BASELINE_DAYS,
         gap=int(merge_gap_hours),
+        high=HIGH_FACTOR,
     )
     judged = [lo or datetime(1970, 1, 1), hi or datetime(9999, 1, 1)]
     k, r = float(k), float(min_ratio)
     return conn.execute(
-        sql, [scan_lo, scan_hi, *params, grid_lo, grid_hi, k, r, k, r, *judged, int(min_count)]
+        sql, [scan_lo, scan_hi, *params, grid_lo, grid_hi, k, r, *judged, int(min_count)]
     ).df()
 
 
