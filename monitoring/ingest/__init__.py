@@ -1,0 +1,1 @@
+"""Ingestion: connectors (one module per source kind), file imports and the runner (issue 3)."""
