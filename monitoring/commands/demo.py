@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from monitoring.cli import cli, pass_settings
+from monitoring.cli import BadInput, cli, pass_settings
 from monitoring.demo.generator import DemoRefused, generate_demo
 from monitoring.settings import Settings
 
@@ -49,7 +49,7 @@ def demo_command(settings: Settings, mentions: int, seed: int, force: bool, quie
     except DemoRefused as exc:
         raise click.ClickException(f"{settings.db_path}: {exc}") from None
     except ValueError as exc:
-        raise click.ClickException(f"demo: {exc}") from None
+        raise BadInput(f"demo: {exc}") from None
     if summary.wiped:
         click.echo(f"{settings.db_path}: emptied every table except audit_log (--force)")
     rate = (summary.mentions + summary.staff_posts) / max(summary.seconds, 1e-9)
@@ -59,4 +59,7 @@ def demo_command(settings: Settings, mentions: int, seed: int, force: bool, quie
         f"{summary.start:%Y-%m-%d} to {summary.end:%Y-%m-%d}, seed {seed}"
     )
     click.echo(f"incidents: {', '.join(summary.incidents)}")
-    click.echo(f"took {summary.seconds:.1f} s ({rate:,.0f} items/s)")
+    click.echo(
+        f"took {summary.seconds:.1f} s ({rate:,.0f} items/s): composing texts "
+        f"{summary.compose_seconds:.1f} s, storing {summary.load_seconds:.1f} s"
+    )

@@ -77,7 +77,7 @@ CODES = ("LUMINA20", "CASA15", "GREEN10", "SMART25", "ESTATE15", "INVERNO20", "W
 ADDRESSEES = {
     "x": ["@LuminaCare ", "@LuminaCare ", "@luminaenergia ", "@LuminaCare @luminaenergia ", ""],
     "instagram": ["@luminaenergia ", "@luminaenergia ", "", "Lumina Energia "],
-    "facebook": ["Lumina Energia ", "", "Lumina, ", "Gentile Lumina Energia, "],
+    "facebook": ["Lumina Energia ", "", "Lumina! ", "Gentile Lumina Energia. "],
     "linkedin": ["Lumina Energia ", "", "@Lumina Energia "],
     "tiktok": ["@lumina.energia ", "", "lumina "],
     "youtube": ["", "Lumina "],
@@ -88,7 +88,7 @@ ADDRESSEES = {
 }
 ADDRESSEES_EN = {
     "reddit": ["", "Anyone with Lumina in Italy? "],
-    "facebook": ["Lumina Energia ", "", "Dear Lumina, "],
+    "facebook": ["Lumina Energia ", "", "Dear Lumina. "],
     "news": ["", "", "Energy, ", "Breaking: "],
 }
 
@@ -491,6 +491,9 @@ NEWS_SUFFIXES = (
 )  # fmt: skip
 # A text that would repeat too soon gets one of these appended (see generator._unrepeat).
 MARKERS = (" !!", " 🙏", " ...", " 😶", " ‼️", " ??", " 😑", " !")
+
+# A mention that names no brand alias gets one, as the searches that find mentions require.
+BRAND_TAGS = (" #luminaenergia", " @luminaenergia", " #Lumina", " (Lumina Energia)", " @LuminaCare")
 
 # Headlines for the news platform (authors are outlets and blogs).
 NEWS_CORES = {
