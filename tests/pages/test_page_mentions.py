@@ -1,0 +1,36 @@
+import pandas as pd
+import pytest
+
+from tests.pages.conftest import frame_with
+
+pytestmark = pytest.mark.slow
+
+
+def test_search_and_paging(open_page, app_env):
+    at = open_page("mentions")
+    table = frame_with(at, "text", "author", "answered_by")
+    assert len(table) == 7
+    assert table["created_at"].is_monotonic_decreasing
+    at.text_input(key="mentions_text").input("bolletta").run()
+    table = frame_with(at, "text", "author")
+    assert table["text"].tolist() == ["La bolletta è sbagliata, vergogna!"]
+    assert table["answered_by"].tolist() == ["customer_care"]
+
+    at.text_input(key="mentions_text").input("").run()
+    at.radio(key="mentions_answered").set_value("unanswered").run()
+    assert len(frame_with(at, "text", "author")) == 5
+    at.multiselect(key="sentinella_mention_labels").select("unscored").run()
+    assert frame_with(at, "text", "author")["author"].tolist() == ["tedesco"]
+
+
+def test_links_only_for_http(open_page, app_env):
+    from monitoring import db
+
+    db.write(
+        app_env.path,
+        lambda c: c.execute("UPDATE items SET url = 'javascript:alert(1)' WHERE native_id = 'm3'"),
+    )
+    at = open_page("mentions")
+    table = frame_with(at, "text", "url").set_index("author")
+    assert pd.isna(table.loc["fan_lumina", "url"])
+    assert table.loc["troll", "url"] == "https://instagram.example/m5"
