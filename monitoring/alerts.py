@@ -30,6 +30,7 @@ from zoneinfo import ZoneInfo
 
 import duckdb
 import requests
+from babel.numbers import format_decimal
 from pydantic import BaseModel, ConfigDict, Field
 
 from monitoring import db
@@ -72,6 +73,8 @@ class UnansweredRule(_Strict):
     min_reach: int = Field(default=10_000, ge=0)
     lookback_days: int = Field(default=3, ge=1, le=3660)
     max_per_run: int = Field(default=20, ge=1)
+    # Articles and blog posts have no thread a team could answer in.
+    exclude_platforms: list[str] = ["news"]
 
 
 class Delivery(_Strict):
@@ -182,6 +185,9 @@ _TEXTS = {
         "open": "Apri",
     },
 }
+
+
+_BABEL = {"it": "it_IT", "en": "en_GB"}
 
 
 def alert_language(org: OrgConfig) -> str:
@@ -338,6 +344,7 @@ FROM items i
 LEFT JOIN watch w ON w.channel_id = i.channel_id
 LEFT JOIN channels c ON c.channel_id = i.channel_id
 WHERE i.kind = 'mention' AND i.created_at >= ? AND i.reach >= ?
+  AND NOT list_contains(?, i.platform)
   AND date_diff('second', i.created_at, ?) >= coalesce(w.minutes, ?) * 60
   AND NOT EXISTS (SELECT 1 FROM responses r WHERE r.mention_id = i.item_id)
 ORDER BY i.reach DESC, i.created_at
@@ -352,7 +359,9 @@ def unanswered_alerts(
     zone, texts = org.zone, _TEXTS[alert_language(org)]
     default_minutes = min(t.targets.response_minutes for t in org.teams)
     since = now - timedelta(days=rule.lookback_days)
-    params = [default_minutes, since, rule.min_reach, now, default_minutes, rule.max_per_run]
+    excluded = list(rule.exclude_platforms)
+    params = [default_minutes, since, rule.min_reach, excluded, now, default_minutes]
+    params.append(rule.max_per_run)
     alerts = []
     for row in conn.execute(_UNANSWERED, params).fetchall():
         item_id, platform, native_id, url, text, created, reach, author, channel, team, target = row
@@ -362,7 +371,10 @@ def unanswered_alerts(
                 key=f"unanswered:{platform}:{native_id}",
                 kind="unanswered",
                 severity="high" if waited >= 4 * target else "medium",
-                title=texts["unanswered_title"].format(reach=f"{reach:,}", waited=_waited(waited)),
+                title=texts["unanswered_title"].format(
+                    reach=format_decimal(reach, locale=_BABEL[alert_language(org)]),
+                    waited=_waited(waited),
+                ),
                 body=_excerpt(text),
                 facts=(
                     (texts["author"], f"@{author}" if author else "—"),

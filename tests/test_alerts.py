@@ -197,6 +197,8 @@ def staff_db(tmp_path):
             mention(7, hour, label="negative", reach=500),  # small reach
             # Reddit: no team watches it, the fastest team target (60 min) applies.
             mention(8, hour, label="negative", reach=20_000, platform="reddit"),
+            # A press article: nobody answers articles, so it is excluded by default.
+            mention(9, hour, label="negative", reach=900_000, platform="news"),
         ],
     )
     db.write(
@@ -225,7 +227,7 @@ def test_high_risk_post_and_unanswered_mentions(staff_db, httpserver):
     assert dict(risky.facts)["Team"] == "Assistenza clienti"
     unanswered = next(a for a in done if a.key == "unanswered:x:m3")
     assert unanswered.url is None  # only http(s) links leave the system
-    assert "50,000" in unanswered.title
+    assert "50.000" in unanswered.title  # Italian digit grouping
     reddit = next(a for a in done if a.key == "unanswered:reddit:m8")
     assert dict(reddit.facts)["Team"] == "nessun team presidia questo canale"
 
@@ -342,3 +344,56 @@ def test_cli_dry_run_and_delivery(crisis_db, httpserver, tmp_path, monkeypatch):
 
     bad = runner.invoke(cli, [*base[:-2], "--config", str(tmp_path / "missing.yaml")])
     assert bad.exit_code == 2 and "missing.yaml: file not found" in bad.output
+
+
+@pytest.mark.slow
+def test_demo_crisis_end_to_end(tmp_path, httpserver):
+    """Issue 8's "done when": the demo's crisis gives exactly one spike alert, a rerun sends
+    nothing, and the crisis week's report shows the spike, the flagged posts and their review
+    state. Real path: demo generator, scoring pipeline, alert run, review log, report."""
+    from monitoring.demo.generator import generate_demo
+    from monitoring.report import iso_week, render_report
+    from monitoring.review import record_decision
+    from monitoring.scoring.policy import load_policy
+    from monitoring.scoring_pipeline import score_pending
+    from monitoring.settings import DATA_DIR
+
+    path = tmp_path / "demo.duckdb"
+    generate_demo(path, mentions=20_000, seed=7, progress=False)
+    score_pending(path, load_policy(DATA_DIR / "policy.yaml"), ORG, workers=2)
+    httpserver.expect_request("/hook").respond_with_data("ok")
+    url = httpserver.url_for("/hook")
+
+    handled = run_alerts(path, ORG, webhook_url=url)
+    spikes = [a for a in handled if a.kind == "spike"]
+    assert [a.status for a in spikes] == ["sent"]
+    crisis = json.loads(db.read(path, lambda c: db.get_meta(c, "demo_incidents")))["crisis_week"]
+    start = datetime.fromisoformat(crisis["start"])
+    assert start - timedelta(days=1) <= spikes[0].window_end and spikes[0].detected_at < (
+        start + timedelta(days=7)
+    )
+    spike_posts = [p for p in posts(httpserver) if "Picco di menzioni negative" in p["text"]]
+    assert len(spike_posts) == 1
+    sent_before = len(httpserver.log)
+    assert run_alerts(path, ORG, webhook_url=url) == []
+    assert len(httpserver.log) == sent_before
+
+    week = iso_week(start.date())
+    flagged = db.read(
+        path,
+        lambda c: c.execute(
+            "SELECT item_id FROM flags WHERE iso_week = ? AND active ORDER BY risk DESC", [week]
+        ).fetchall(),
+    )
+    assert len(flagged) >= 3
+    record_decision(path, flagged[0][0], "confirmed", "manager", "leak of figures")
+    record_decision(path, flagged[1][0], "dismissed", "manager")
+    page = render_report(path, week, org=ORG, lang="en")
+    crisis_part = page.split('<section id="crisis">')[1].split("</section>")[0]
+    assert 'class="spikes"' in crisis_part and "high" in crisis_part
+    pending = len(flagged) - 2
+    assert (
+        f"2 of {len(flagged)} reviewed · 1 confirmed · 1 dismissed · 0 escalated · {pending} pending"
+        in page
+    )
+    assert "leak of figures" in page
