@@ -161,9 +161,9 @@ MESSAGES: M = _pairs(
     overview__crisis=("Allarmi di crisi", "Crisis alerts"),
     overview__crisis_rule=(
         "Un picco è una finestra di 24 ore con molte più menzioni negative della media dei 7 "
-        "giorni precedenti (media + 3σ, almeno il doppio, almeno 20 menzioni).",
+        "giorni precedenti (media + 3σ, almeno il triplo, almeno 20 menzioni).",
         "A spike is a 24-hour window with far more negative mentions than the previous 7 "
-        "days' mean (mean + 3σ, at least double, at least 20 mentions).",
+        "days' mean (mean + 3σ, at least triple, at least 20 mentions).",
     ),
     overview__crisis_unavailable=(
         "Il rilevamento dei picchi non è installato.",
