@@ -469,6 +469,7 @@ LOANWORDS = (
 ).split()
 
 # Emoji whose description VADER's lexicon does not read (or reads wrongly) for this meaning.
+# fmt: off
 EMOJI_OVERRIDES = {
     "🤬": -3.0, "😡": -2.8, "😠": -2.3, "🤮": -3.0, "🤢": -2.3, "💩": -2.0, "🙄": -1.3,
     "😤": -1.8, "👎": -2.0, "👍": 1.8, "👏": 1.8, "❤": 2.5, "😍": 3.0, "🤡": -1.5,
@@ -478,6 +479,7 @@ EMOJI_OVERRIDES = {
     "🥲": 0.5, "😅": 0.8, "🤣": 2.0, "😂": 1.9, "💔": -2.5, "🔝": 2.0, "💯": 2.0,
     "✅": 1.0, "❌": -1.5, "⚠": -1.0, "🙌": 2.0, "🤝": 1.5, "🥺": -0.8, "😬": -1.0,
 }
+# fmt: on
 
 # Invariable Italian laughter, normalized to this key by the tokenizer ("ahahah" -> "ahah").
 LAUGHTER = {"ahah": 1.2}

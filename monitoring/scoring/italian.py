@@ -82,7 +82,7 @@ SUPERLATIVE_BOOST = 0.6  # -issimo on a word the lexicon knows only in its base 
 MAX_VALENCE = 4.0
 _CACHE_LIMIT = 200_000
 
-_PUNCT = string.punctuation + "«»“”‘’…–—"
+_PUNCT_NO_APOSTROPHE = (string.punctuation + "«»“”‘’…–—").replace("'", "")
 _CLAUSE_END = frozenset(",.;:!?…")
 # Pictographs, symbols and arrows: each becomes its own token so "ottimo👍" reads as two.
 _EMOJI = re.compile("[\U0001f000-\U0001faff\u2600-\u27bf\u2190-\u21ff\u2300-\u23ff\u2b00-\u2bff]")
@@ -95,12 +95,14 @@ _ISSIMO = re.compile(r"^(.{3,}?)(h?)issim([oaie])$")
 
 def fold_accents(word: str) -> str:
     """'perché' -> 'perche': social text drops or swaps accents freely."""
+    if word.isascii():
+        return word
     decomposed = unicodedata.normalize("NFD", word)
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def _split_elision(token: str) -> list[str]:
-    """"dell'assistenza" -> ["dell'", "assistenza"]; "po'" and "perche'" stay whole."""
+    """Split Italian elision: dell'assistenza -> dell' + assistenza; po' and perche' stay."""
     parts: list[str] = []
     while True:
         cut = token.find("'", 1)
@@ -127,6 +129,7 @@ class ItalianSentimentAnalyzer(SentimentIntensityAnalyzer):
         self.folded = {fold_accents(k): v for k, v in self.lexicon.items()}
         self.folded.update(self.lexicon)
         self._cache: dict[str, float | None] = {}
+        self._raw_cache: dict[str, tuple[tuple[str, ...], tuple[str, ...], bool]] = {}
 
     def make_lex_dict(self) -> dict[str, float]:
         """Like VADER's, but tolerant of blank lines and keyed on lower case. Also collects the
@@ -163,35 +166,47 @@ class ItalianSentimentAnalyzer(SentimentIntensityAnalyzer):
         text = _EMOJI_NOISE.sub("", text.replace("’", "'").replace("‘", "'"))
         text = _EMOJI.sub(r" \g<0> ", text)
         tokens: list[str] = []
+        folded: list[str] = []
         ends: list[bool] = []
+        cache = self._raw_cache
         for raw in text.split():
-            if raw.lower() in self.lexicon:  # emoticons such as ":-)" or "<3" stay whole
-                tokens.append(raw)
-                ends.append(False)
-                continue
-            stripped = raw.strip(_PUNCT.replace("'", ""))
-            stripped = stripped.lstrip("'")
-            if not stripped:
-                if tokens and any(c in _CLAUSE_END for c in raw):
-                    ends[-1] = True
-                continue
-            pieces = _split_elision(stripped)
-            tokens.extend(pieces)
-            ends.extend([False] * len(pieces))
-            if raw[-1] in _CLAUSE_END:
+            split = cache.get(raw)
+            if split is None:
+                split = self._split_raw(raw)
+                if len(cache) > _CACHE_LIMIT:
+                    cache.clear()
+                cache[raw] = split
+            pieces, keys, end = split
+            if pieces:
+                tokens.extend(pieces)
+                folded.extend(keys)
+                ends.extend([False] * len(pieces))
+            if end and ends:
                 ends[-1] = True
-        return self._join_phrases(tokens, ends)
+        return self._join_phrases(tokens, folded, ends)
 
-    def _join_phrases(self, tokens: list[str], ends: list[bool]) -> tuple[list[str], list[bool]]:
-        if not self.phrases:
-            return tokens, ends
-        lowers = [fold_accents(t.lower()) for t in tokens]
+    def _split_raw(self, raw: str) -> tuple[tuple[str, ...], tuple[str, ...], bool]:
+        """One whitespace-separated chunk -> its tokens, their folded lower-case forms, and
+        whether it closes a clause. Emoticons such as ":-)" or "<3" stay whole."""
+        if raw.lower() in self.lexicon:
+            return (raw,), (fold_accents(raw.lower()),), False
+        stripped = raw.strip(_PUNCT_NO_APOSTROPHE).lstrip("'")
+        end = raw[-1] in _CLAUSE_END or (not stripped and any(c in _CLAUSE_END for c in raw))
+        if not stripped:
+            return (), (), end
+        pieces = tuple(_split_elision(stripped)) if "'" in stripped else (stripped,)
+        return pieces, tuple(fold_accents(p.lower()) for p in pieces), end
+
+    def _join_phrases(
+        self, tokens: list[str], lowers: list[str], ends: list[bool]
+    ) -> tuple[list[str], list[bool]]:
         out: list[str] = []
         out_ends: list[bool] = []
+        phrases = self.phrases
         i = 0
         while i < len(tokens):
-            match = None
-            for words in self.phrases.get(lowers[i], ()):
+            match = 0
+            for words in phrases.get(lowers[i], ()):
                 n = len(words)
                 if tuple(lowers[i : i + n]) == words and not any(ends[i : i + n - 1]):
                     match = n
@@ -275,7 +290,7 @@ class ItalianSentimentAnalyzer(SentimentIntensityAnalyzer):
         valence = self.valence_of(word)
         if not valence:
             return 0.0
-        if is_cap_diff and tokens[i].isupper() and any(c.isalpha() for c in tokens[i]):
+        if is_cap_diff and tokens[i].isupper():
             valence += C_INCR if valence > 0 else -C_INCR
         negated = partial = never_so = False
         for distance in range(1, NEGATION_WINDOW + 1):
@@ -312,10 +327,9 @@ def _sign(value: float) -> float:
 
 
 def _allcap_differential(tokens: list[str]) -> bool:
-    """VADER's rule: capitals emphasize only when some, not all, words are in capitals."""
-    words = [t for t in tokens if any(c.isalpha() for c in t)]
-    caps = sum(1 for t in words if t.isupper())
-    return 0 < caps < len(words)
+    """VADER's rule: capitals emphasize only when some, not all, tokens are in capitals."""
+    caps = sum(1 for t in tokens if t.isupper())
+    return 0 < caps < len(tokens)
 
 
 def _sarcasm(lowers: list[str], sentiments: list[float]) -> list[float]:

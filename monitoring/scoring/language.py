@@ -28,47 +28,61 @@ LANGUAGES = (
     Language.PORTUGUESE,
 )
 SHORT_TEXT_WORDS = 3  # fewer words than this: lingua is guessing
-STOPWORD_MIN_HITS = 3  # distinctive function words needed to skip lingua
+STOPWORD_MIN_HITS = 2  # function words needed to skip lingua (none of another language)
 DEFAULT_LANGUAGE = "it"
 
 _URL_OR_HANDLE = re.compile(r"https?://\S+|www\.\S+|@\w+")
-_WORD = re.compile(r"[^\W\d_]{2,}(?:'[^\W\d_]+)?")
+_WORD = re.compile(r"[^\W\d_]{2,}(?:'[^\W\d_]+)?|è")
 _PICTOGRAPH = re.compile("[\U0001f000-\U0001faff\u2600-\u27bf]|[:;=xX8][-^']?[()\\[\\]dDpP*/|]|<3")
 
 # Function words that belong to one of the six languages and to none of the other five
 # (e.g. no "con", "una", "come", "in", "non": they are words in two of them).
 STOPWORDS = {
     "it": frozenset(
-        "il della delle degli dello nella nelle nel negli alla alle agli dalla sulla gli che "
-        "anche questo questa questi quello perché perche più piu molto grazie poi però pero "
-        "già hanno siamo sono chi tutto tutti essere fare bene oggi ieri domani niente "
-        "nessuno proprio qualcosa ogni ancora sta stato stata loro mio mia "
-        "nostro nostra vostro cui dopo senza ci abbiamo avete vorrei volevo posso può quindi "
-        "allora ecco adesso è ho hai".split(),
+        "della delle degli dello dei nella nelle nel negli alla alle agli ai dalla dalle dai "
+        "sulla sulle sul sui gli che anche questo questa questi queste quello quella quelli "
+        "perché perche più piu molto molta molti grazie poi però già hanno siamo siete sono "
+        "chi tutto tutti tutta tutte essere fare bene oggi ieri domani niente nulla nessuno "
+        "proprio qualcosa ogni ancora sta stato stata stati loro mio mia miei nostro nostra "
+        "vostro vostra cui dopo senza ci abbiamo avete vorrei volevo posso può puoi quindi "
+        "allora ecco adesso è ho hai di fatto detto stesso stessa altro altra altri tanto "
+        "troppo poco qualche nessun mentre oppure invece anzi comunque vabbè boh magari "
+        "neanche nemmeno subito anno giorno giorni volta volte prego ciao bello bella buono "
+        "buona brutto nuovo nuova vecchio dire andare vedere sapere volere dovere stare avere "
+        "stai stanno faccio fanno fai vado vai devo deve dobbiamo voglio vuole vogliamo "
+        "possiamo dice dicono sarà sarebbe stata erano ero".split(),
     ),
     "en": frozenset(
         "the and is are were you your this that with have has for of my they what just "
         "from would should could our we she his her their there here about all if "
         "did get got can to at it be been but i'm it's don't can't dont how why who "
-        "when out up today really".split(),
+        "when out up today really not by got lol just like love good day time now new one "
+        "know going i've i'll that's you're thanks thank than then them some more back still "
+        "want need think see make much very great night work off over after before because "
+        "every only never again too way any which being those these into where while its "
+        "let go people tonight tomorrow yesterday morning week year first last".split(),
     ),
     "other": frozenset(
         "el los las que por pero muy está y para yo gracias hola también porque más les "
         "est et je pas vous nous une des du avec pour très mais c'est dans sur cette "
         "merci bonjour suis der die das und ist nicht ich sie wir mit auf ein eine zu von "
         "den dem auch sehr danke aber não você muito obrigado obrigada também são isso mas "
-        "com".split(),
+        "com de en es em um os mucho gusta ese esta estoy tengo".split(),
     ),
 }
+# Frequent Italian words that other languages share ("il" is French, "con" Spanish): they
+# count toward Italian only beside at least one distinctive Italian word.
+IT_COMMON = frozenset(
+    "il la lo le per non un una uno con mi ti si ma ha da del al dal io tu noi voi lei lui "
+    "suo sua cosa sempre quando dove mai solo ora se fa".split()
+)
 
 
 @cache
 def detector() -> LanguageDetector:
     """lingua's detector over LANGUAGES, models preloaded; built once per process."""
     return (
-        LanguageDetectorBuilder.from_languages(*LANGUAGES)
-        .with_preloaded_language_models()
-        .build()
+        LanguageDetectorBuilder.from_languages(*LANGUAGES).with_preloaded_language_models().build()
     )
 
 
@@ -100,8 +114,9 @@ def _by_stopwords(words: list[str]) -> str | None:
     hits = {lang: sum(1 for w in words if w in stop) for lang, stop in STOPWORDS.items()}
     if hits["other"]:
         return None
-    if hits["it"] >= STOPWORD_MIN_HITS and not hits["en"]:
-        return "it"
+    if hits["it"] and not hits["en"]:
+        common = sum(1 for w in words if w in IT_COMMON)
+        return "it" if hits["it"] + common >= STOPWORD_MIN_HITS else None
     if hits["en"] >= STOPWORD_MIN_HITS and not hits["it"]:
         return "en"
     return None
