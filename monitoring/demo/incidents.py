@@ -73,7 +73,7 @@ class Incidents:
         return self.demo.staff_serial0 + len(plan.r_mention) + len(plan.o_t)
 
     def as_meta(self, crisis: dict[str, Any]) -> dict[str, Any]:
-        from monitoring.demo.generator import PLATFORMS, _at
+        from monitoring.demo.plan import PLATFORMS, from_us
 
         roster = self.demo.roster
         out: dict[str, Any] = {
@@ -90,7 +90,10 @@ class Incidents:
             native = self.demo.native_ids(np.array([post.platform]), np.array([serial0 + i]))
             entry = out.setdefault(
                 post.kind,
-                {"description": DESCRIPTIONS[post.kind], "date": _at(post.t).date().isoformat()},
+                {
+                    "description": DESCRIPTIONS[post.kind],
+                    "date": from_us(post.t).date().isoformat(),
+                },
             )
             entry.setdefault("items", []).append(
                 {
@@ -99,7 +102,7 @@ class Incidents:
                     "member_id": member.id,
                     "team_id": roster.team_ids[team_index],
                     "channel_id": roster.channel_of[post.platform],
-                    "created_at": _at(post.t).isoformat(),
+                    "created_at": from_us(post.t).isoformat(),
                     "in_reply_to": post.in_reply_to,
                 }
             )
@@ -108,7 +111,7 @@ class Incidents:
 
 def plan_incidents(demo: Demo, rng: np.random.Generator) -> Incidents:
     """Place every incident at a fixed distance from the period's end."""
-    from monitoring.demo.generator import PI
+    from monitoring.demo.plan import PI
 
     inc = Incidents(demo)
     care = demo.roster.team("customer_care")
@@ -168,7 +171,7 @@ def _day_start(demo: Demo, days_ago: int) -> int:
 
 def _target(demo: Demo, platform: int, days_ago: int, topics=None, sentiments=None) -> int:
     """The first original mention on ``platform`` from ``days_ago`` on, matching if possible."""
-    from monitoring.demo.generator import TI
+    from monitoring.demo.plan import TI
 
     plan = demo.plan
     after = _day_start(demo, days_ago) + 8 * 3600 * 1_000_000
@@ -200,7 +203,7 @@ def _member(demo: Demo, prefer: str, team: int, platform: int, avoid: int | None
 
 def _influencer(demo: Demo) -> tuple[int, ...]:
     """The influencer-relations member (by role), on Instagram and TikTok where they can post."""
-    from monitoring.demo.generator import PI
+    from monitoring.demo.plan import PI
 
     roster = demo.roster
     marketing = roster.team("marketing")
@@ -230,7 +233,7 @@ def _off_channel(demo: Demo) -> tuple[int, int]:
 
 
 def _burst_member(demo: Demo) -> tuple[int, int]:
-    from monitoring.demo.generator import PI
+    from monitoring.demo.plan import PI
 
     marketing = demo.roster.team("marketing")
     return _member(demo, "alessandro.romano", marketing, PI["facebook"]), PI["facebook"]
