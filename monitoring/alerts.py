@@ -811,11 +811,18 @@ def summarize(alerts: list[Alert]) -> str:
     return "alerts: " + ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
 
 
-def run_after_pipeline(db_path: str | Path, org: OrgConfig) -> str:
+def run_after_pipeline(db_path: str | Path, org: OrgConfig | str | Path) -> str:
     """What ``ingest`` and ``score`` call when they finish: evaluate and deliver alerts, and
     return one line to print. An alert problem never fails the pipeline run that triggered it
-    (its data is stored either way); a bad alerts.yaml is reported in the line."""
+    (its data is stored either way); a bad alerts.yaml or org.yaml is reported in the line.
+
+    :param org: the organization, or the path of its org.yaml.
+    """
     try:
+        if not isinstance(org, OrgConfig):
+            from monitoring.org import load_org
+
+            org = load_org(org)
         return summarize(run_alerts(db_path, org))
     except ConfigError as exc:
         return f"alerts: not evaluated: {exc}"

@@ -29,6 +29,7 @@ from monitoring.alerts import (
 )
 from monitoring.cli import cli
 from monitoring.config import ConfigError
+from monitoring.settings import DATA_DIR
 
 START = datetime(2026, 9, 1)
 CRISIS = datetime(2026, 9, 20, 9)
@@ -397,3 +398,15 @@ def test_demo_crisis_end_to_end(tmp_path, httpserver):
         in page
     )
     assert "leak of figures" in page
+
+
+def test_after_the_pipeline_one_line_never_an_exception(crisis_db, tmp_path, monkeypatch):
+    from monitoring.alerts import run_after_pipeline
+
+    monkeypatch.delenv("SENTINELLA_WEBHOOK_URL", raising=False)
+    monkeypatch.setenv("SENTINELLA_ALERTS", str(tmp_path / "absent.yaml"))
+    assert run_after_pipeline(crisis_db, ORG).startswith("alerts: not evaluated: ")
+    assert "absent.yaml: file not found" in run_after_pipeline(crisis_db, ORG)
+    monkeypatch.delenv("SENTINELLA_ALERTS")
+    assert "not evaluated" in run_after_pipeline(crisis_db, tmp_path / "org.yaml")
+    assert run_after_pipeline(crisis_db, DATA_DIR / "org.yaml").startswith("alerts: ")

@@ -102,6 +102,9 @@ def ingest_command(
             progress.close()
         stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%SZ")
         click.echo(f"ingest {stamp}\n{_table(reports)}")
+        from monitoring.alerts import run_after_pipeline  # issue 8: alerts after each ingest
+
+        click.echo(run_after_pipeline(settings.db_path, settings.org_path))
         return reports
 
     if interval is not None:

@@ -40,3 +40,6 @@ def score_command(settings: Settings, workers: int, batch: int) -> None:
         f"with policy {result.policy_version}: {result.hits} hits, {result.flagged} flagged, "
         f"{result.reaction_updates} risk updates from new replies, in {result.seconds:.1f}s"
     )
+    from monitoring.alerts import run_after_pipeline  # issue 8: alerts after each score
+
+    click.echo(run_after_pipeline(settings.db_path, org))
