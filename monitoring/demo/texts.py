@@ -608,7 +608,7 @@ REPLY_BODIES = {
         "la segnalazione è stata registrata con il numero {order}, verrà contattato dal tecnico.",
         "l'intervento a {city} è concluso, ci segnali se la fornitura non è ripartita.",
         "stiamo sostituendo un cavo di media tensione a {city}, servono ancora alcune ore.",
-        "per le emergenze il numero guasti 800 900 800 è attivo 24 ore su 24.",
+        "per le emergenze il Numero Verde Guasti, gratuito, è attivo 24 ore su 24.",
     ],
     ("technical_support", "en"): [
         "the fault in {city} has been taken in charge by our crews.",
@@ -623,18 +623,17 @@ REPLY_BODIES = {
     ],
     ("stores", "en"): ["drop by the {store}, we're open on Saturday morning too."],
     ("marketing", "it"): [
-        "la {offer} è valida per nuovi e già clienti, trovi tutto al link in bio!",
+        "la {offer} è valida per nuovi e già clienti, trovi le condizioni sul sito.",
         "che bello leggerti! La {offer} ti aspetta anche il prossimo anno.",
         "il prezzo della {offer} resta bloccato per {n} mesi dalla attivazione.",
         "grazie! Presto novità sulla {offer}, restate sintonizzati.",
     ],
-    ("marketing", "en"): ["{offer} is open to new and existing customers, link in bio!"],
+    ("marketing", "en"): ["{offer} is open to new and existing customers, terms at lumina.it."],
     ("social_hub", "it"): [
         "grazie per il tuo messaggio, giriamo la segnalazione al team giusto.",
-        "l'energia della {offer} è certificata da garanzie d'origine europee.",
-        "ci fa piacere! Trovi tutte le novità sul nostro sito.",
         "ti abbiamo risposto in DM con tutti i dettagli.",
-        "il nostro impegno per le rinnovabili è nel Bilancio di sostenibilità, pagina {n}.",
+        "ti scriviamo in privato per capire meglio come aiutarti.",
+        "abbiamo inoltrato la richiesta ai colleghi competenti, ti ricontattano a breve.",
         "siamo al lavoro per risolvere, aggiorneremo qui appena possibile.",
     ],
     ("social_hub", "en"): [
@@ -646,7 +645,7 @@ REPLY_BODIES = {
         "il comunicato ufficiale è disponibile nella sezione Media del nostro sito.",
         "i dati ufficiali saranno presentati con la semestrale di {month}.",
     ],
-    ("press_office", "en"): ["the official statement is available in the Media section of our website."],
+    ("press_office", "en"): ["the official statement is in the Media section of lumina.it."],
     ("hr_employer", "it"): [
         "grazie per l'interesse! Le posizioni aperte per {jobs} sono su lumina.it/lavora-con-noi.",
         "ci dispiace per l'attesa, il team di selezione ti ricontatta entro {days} giorni.",
@@ -675,7 +674,7 @@ REPLY_TOPIC_BODIES = {
     ("outages", "it"): [
         "abbiamo girato la segnalazione ai colleghi del pronto intervento.",
         "a {city} risulta un guasto in lavorazione, ripristino previsto entro le {time}.",
-        "per i guasti il numero 800 900 800 è attivo 24 ore su 24.",
+        "per i guasti il Numero Verde Guasti è attivo 24 ore su 24, gratuito.",
         "ci mandi in DM l'indirizzo di fornitura? Verifichiamo con la squadra tecnica.",
     ],
     ("outages", "en"): [
@@ -715,7 +714,7 @@ REPLY_TOPIC_BODIES = {
     ],
     ("competitors", "en"): ["sorry to read that, we'll DM you to find the right plan together."],
     ("corporate", "it"): ["trovi il comunicato ufficiale nella sezione Media del nostro sito."],
-    ("corporate", "en"): ["the official statement is in the Media section of our website."],
+    ("corporate", "en"): ["the official statement is in the Media section of lumina.it."],
     ("crisis_outage", "it"): [
         "stiamo lavorando senza sosta per ripristinare la fornitura a {city}, ci scusiamo per il disagio.",
         "le squadre sono sul posto a {city}, aggiorniamo qui ogni ora.",
@@ -730,7 +729,7 @@ REPLY_TOPIC_BODIES = {
     ("positive", "it"): [
         "grazie mille, ci fa davvero piacere! Lo giriamo a tutta la squadra.",
         "che bello leggerti! Grazie per la fiducia.",
-        "grazie! Messaggi così ci danno la carica.",
+        "grazie! Messaggi così ci rendono felici.",
     ],
     ("positive", "en"): ["thank you so much, we'll share this with the whole team!"],
 }  # fmt: skip
@@ -746,10 +745,10 @@ TEAM_POSTS = {
         "Dietro ogni kWh c'è una squadra: oggi vi raccontiamo i nostri tecnici di {city}.",
         "Consigli per risparmiare in {month}: lavatrice a pieno carico e temperature basse.",
         "Il nuovo parco solare vicino a {city} produce energia per {n3} famiglie.",
-        "Sai leggere la tua bolletta? Ti spieghiamo ogni voce in 60 secondi.",
+        "Un minuto di pausa con noi: il dietro le quinte del nostro centro di {city}.",
         "Manutenzione programmata dell'app stanotte: torniamo operativi alle {time}.",
         "Buon weekend da tutta la squadra Lumina! Dove passerete questi giorni?",
-        "Grazie ai {n3} clienti che hanno scelto la bolletta digitale questo mese.",
+        "Grazie ai {n3} clienti che hanno scelto l'energia verde questo mese.",
     ],
     ("social_hub", "en"): [
         "Your power can be 100% renewable. Meet {offer}.",

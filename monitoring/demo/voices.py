@@ -139,6 +139,20 @@ def _mention_cores(topic: str, sent: str, lang: str) -> list[str]:
     raise KeyError(f"no demo sentences for {topic}/{sent}")
 
 
+# The competences of the teams that answer anything on their channels (as in data/org.yaml):
+# outside them they redirect ("we forward it to the right team") rather than answer the topic.
+GENERALIST_COMPETENCES = {
+    "customer_care": {"billing", "outages", "offers", "digital", "stores", "competitors"},
+    "social_hub": {"offers", "sustainability", "digital", "corporate", "competitors"},
+    "stores": {"stores", "offers", "billing"},
+}
+
+
+def _competent(team: str, topic: str) -> bool:
+    base = {"crisis_outage": "outages", "crisis_billing": "billing"}.get(topic, topic)
+    return base in GENERALIST_COMPETENCES[team]
+
+
 class _ReplyText:
     """Greeting + body + closing; the body fits the team and the mention's topic and tone."""
 
@@ -166,7 +180,7 @@ class _ReplyText:
                     for li, lang in enumerate(T.LANGS):
                         if sent == POS and team != "technical_support":
                             key = ("topic", "positive", lang)
-                        elif team in self.GENERALISTS:
+                        elif team in self.GENERALISTS and _competent(team, topic):
                             key = ("topic", topic, lang)
                         else:
                             key = ("team", team, lang)
