@@ -132,11 +132,46 @@ FROM daily
 """
 
 
-def _read_batch(
-    path: Path, zone: str, kind: str, after: int, version: str, limit: int
-) -> tuple[list[dict[str, Any]], dict[int, int]]:
+@dataclass
+class _Batch:
+    """Pending items with ``after < item_id <= last`` of one kind, and their distinct texts."""
+
+    kind: str
+    after: int
+    last: int
+    count: int
+    keys: list[TextKey]
+    items: list[dict[str, Any]] | None = None  # staff only: mentions never leave DuckDB
+    negative: dict[int, int] | None = None
+
+
+# Mentions: only their distinct texts come to Python; risk is computed in SQL on write.
+_PENDING_MENTION_TEXTS = """
+WITH b AS (
+    SELECT i.item_id, i.text, i.lang_hint
+    FROM items i LEFT JOIN scores s ON s.item_id = i.item_id
+    WHERE i.kind = 'mention' AND i.item_id > ? AND (s.item_id IS NULL OR s.policy_version <> ?)
+    ORDER BY i.item_id
+    LIMIT ?
+)
+SELECT text, lang_hint, count(*), max(item_id) FROM b GROUP BY ALL
+"""
+
+
+def _read_mentions(path: Path, after: int, version: str, limit: int) -> _Batch | None:
+    rows = db.read(
+        path, lambda conn: conn.execute(_PENDING_MENTION_TEXTS, [after, version, limit]).fetchall()
+    )
+    if not rows:
+        return None
+    keys = [(text, hint, False) for text, hint, _, _ in rows]
+    count = sum(n for _, _, n, _ in rows)
+    return _Batch("mention", after, max(last for *_, last in rows), count, keys)
+
+
+def _read_staff(path: Path, zone: str, after: int, version: str, limit: int) -> _Batch | None:
     def work(conn: duckdb.DuckDBPyConnection):
-        rows = conn.execute(_PENDING_BATCH, [zone, kind, after, version, limit]).fetchall()
+        rows = conn.execute(_PENDING_BATCH, [zone, "staff", after, version, limit]).fetchall()
         names = [d[0] for d in conn.description]
         items = [dict(zip(names, row, strict=True)) for row in rows]
         negative = {}
@@ -145,21 +180,24 @@ def _read_batch(
             negative = dict(conn.execute(_NEGATIVE_REPLIES, [ids]).fetchall())
         return items, negative
 
-    return db.read(path, work)
+    items, negative = db.read(path, work)
+    if not items:
+        return None
+    keys = list(dict.fromkeys(_key(i) for i in items))
+    last = items[-1]["item_id"]
+    return _Batch("staff", after, last, len(items), keys, items, negative)
 
 
-def _batches(
-    path: Path, zone: str, version: str, size: int
-) -> Iterator[tuple[list[dict[str, Any]], dict[int, int]]]:
-    """Pending items, mentions first, in batches of at most ``size``."""
-    for kind in ("mention", "staff"):
-        after = 0
-        while True:
-            items, negative = _read_batch(path, zone, kind, after, version, size)
-            if not items:
-                break
-            yield items, negative
-            after = items[-1]["item_id"]
+def _batches(path: Path, zone: str, version: str, size: int) -> Iterator[_Batch]:
+    """Pending items in batches of at most ``size``: mentions first, then staff posts."""
+    after = 0
+    while (batch := _read_mentions(path, after, version, size)) is not None:
+        yield batch
+        after = batch.last
+    after = 0
+    while (batch := _read_staff(path, zone, after, version, size)) is not None:
+        yield batch
+        after = batch.last
 
 
 # --- text work -----------------------------------------------------------------------------
@@ -377,19 +415,21 @@ def score_pending(
         volume: dict | None = None
         batches = _batches(path, org.timezone, version, batch)
         current = next(batches, None)
-        handles = scorer.submit([_key(i) for i in current[0]]) if current else []
+        handles = scorer.submit(current.keys) if current else []
         while current is not None:
             # Queue the next batch's texts before finishing this one: workers never wait.
             upcoming = next(batches, None)
-            next_handles = scorer.submit([_key(i) for i in upcoming[0]]) if upcoming else []
+            next_handles = scorer.submit(upcoming.keys) if upcoming else []
             scorer.collect(handles)
-            items, negative = current
-            if volume is None and items[0]["kind"] == "staff":
-                volume = _member_days(path, org.timezone)
-            counts = _finish_batch(path, items, negative, volume or {}, scorer, engine, org)
+            if current.kind == "mention":
+                counts = _finish_mentions(path, current, scorer, policy, version)
+            else:
+                if volume is None:
+                    volume = _member_days(path, org.timezone)
+                counts = _finish_staff(path, current, volume, scorer, engine, org)
             for name, value in counts.items():
                 totals[name] += value
-            bar.update(len(items))
+            bar.update(current.count)
             current, handles = upcoming, next_handles
     finally:
         bar.close()
@@ -411,15 +451,16 @@ def _member_days(path: Path, zone: str) -> dict[tuple[str, Any], tuple[int, floa
     return {(member, day): (int(n), float(base)) for member, day, n, base in rows}
 
 
-def _finish_batch(
+def _finish_staff(
     path: Path,
-    items: list[dict[str, Any]],
-    negative: dict[int, int],
+    batch: _Batch,
     volume: dict,
     scorer: _TextScorer,
     engine: PolicyEngine,
     org: OrgConfig,
 ) -> dict[str, int]:
+    """Context rules and risk per staff post in Python; one write transaction."""
+    items, negative = batch.items or [], batch.negative or {}
     score_rows: dict[str, list] = {name: [] for name in _SCORES_SCHEMA.names}
     hit_rows: dict[str, list] = {name: [] for name in _HITS_SCHEMA.names}
     flagged = 0
@@ -446,6 +487,117 @@ def _finish_batch(
     hits = pa.Table.from_pydict(hit_rows, schema=_HITS_SCHEMA)
     db.write(path, lambda conn: _write_batch(conn, scores, hits, engine.version))
     return {"scored": len(items), "hits": hits.num_rows, "flagged": flagged}
+
+
+_FACTS_SCHEMA = pa.schema(
+    [
+        ("text", pa.string()),
+        ("lang_hint", pa.string()),
+        ("lang", pa.string()),
+        ("compound", pa.float64()),
+        ("label", pa.string()),
+        ("topics", pa.list_(pa.string())),
+    ]
+)
+
+# The batch's pending mentions, fixed inside the write transaction (ids only grow, so the
+# range (after, last] holds the same pending items that were read).
+_MENTION_BATCH = """
+CREATE OR REPLACE TEMP TABLE _mention_batch AS
+SELECT i.item_id, i.text, i.lang_hint, i.reach,
+       coalesce(i.likes, 0) + coalesce(i.shares, 0) + coalesce(i.replies, 0) AS engagement,
+       greatest(date_diff('second', i.created_at, i.ingested_at), 0) / 3600.0 AS hours
+FROM items i LEFT JOIN scores s ON s.item_id = i.item_id
+WHERE i.kind = 'mention' AND i.item_id > $after AND i.item_id <= $last
+  AND (s.item_id IS NULL OR s.policy_version <> $version)
+"""
+
+# monitoring.scoring.risk's mention formula, in SQL (kept equal by a test): sentiment,
+# audience and reaction factors, points rounded to 2 decimals, risk to 1.
+_INSERT_MENTION_SCORES = """
+INSERT INTO scores
+WITH neg AS (
+    SELECT r.parent_item_id AS item_id, count(*) AS n
+    FROM items r JOIN scores s ON s.item_id = r.item_id
+    WHERE r.kind = 'mention' AND s.label = 'negative'
+      AND r.parent_item_id IN (SELECT item_id FROM _mention_batch)
+    GROUP BY 1
+), f AS (
+    SELECT b.item_id, x.lang, x.compound, x.label, x.topics, b.reach, b.engagement,
+           b.hours, coalesce(neg.n, 0) AS negative_replies,
+           greatest(0.0, -coalesce(x.compound, 0.0)) AS sf,
+           CASE WHEN coalesce(b.reach, 0) <= 0 THEN 0.0
+                ELSE least(1.0, log10(1 + b.reach) / log10(1 + $reach_full)) END AS af,
+           0.6 * CASE WHEN coalesce(neg.n, 0) <= 0 THEN 0.0
+                      ELSE least(1.0, log10(1 + neg.n) / log10(1 + $neg_full)) END
+         + 0.4 * CASE WHEN b.engagement <= 0 THEN 0.0
+                      ELSE least(1.0, log10(1 + b.engagement / greatest(1.0, coalesce(b.hours, 1.0)))
+                                      / log10(1 + $velocity_full)) END AS rf
+    FROM _mention_batch b
+    JOIN _facts x ON x.text = b.text AND x.lang_hint IS NOT DISTINCT FROM b.lang_hint
+    LEFT JOIN neg ON neg.item_id = b.item_id
+), p AS (
+    SELECT *, round($w_s * sf, 2) AS sp, round($w_a * af, 2) AS ap, round($w_r * rf, 2) AS rp,
+           round(least(100.0, greatest(0.0, round($w_s * sf, 2) + round($w_a * af, 2)
+                                              + round($w_r * rf, 2))), 1) AS risk
+    FROM f
+)
+SELECT item_id, $version, lang, compound, label, topics, risk, false,
+       json_object(
+           'deviation_factor', 0.0, 'sentiment_factor', round(sf, 4),
+           'audience_factor', round(af, 4), 'reaction_factor', round(rf, 4),
+           'deviation_points', 0.0, 'sentiment_points', sp, 'audience_points', ap,
+           'reaction_points', rp, 'risk', risk, 'severities', []::INTEGER[], 'reach', reach,
+           'engagement', engagement, 'hours_observed', round(hours, 2),
+           'negative_replies', negative_replies
+       ),
+       now()::TIMESTAMP
+FROM p
+"""
+
+
+def _finish_mentions(
+    path: Path, batch: _Batch, scorer: _TextScorer, policy: PolicyConfig, version: str
+) -> dict[str, int]:
+    """Mentions have no rules: join their texts' facts and compute risk inside DuckDB."""
+    facts = [scorer.get(key) for key in batch.keys]
+    table = pa.Table.from_pydict(
+        {
+            "text": [k[0] for k in batch.keys],
+            "lang_hint": [k[1] for k in batch.keys],
+            "lang": [f.lang for f in facts],
+            "compound": [f.compound for f in facts],
+            "label": [f.label for f in facts],
+            "topics": [[topic for topic, _ in f.topics] for f in facts],
+        },
+        schema=_FACTS_SCHEMA,
+    )
+    risk = policy.risk
+    params = {
+        "version": version,
+        "reach_full": risk.reach_full,
+        "neg_full": risk.negative_replies_full,
+        "velocity_full": risk.velocity_full,
+        "w_s": risk.mention.sentiment,
+        "w_a": risk.mention.audience,
+        "w_r": risk.mention.reaction,
+    }
+
+    def work(conn: duckdb.DuckDBPyConnection) -> int:
+        conn.register("_facts", table)
+        try:
+            conn.execute(
+                _MENTION_BATCH, {"after": batch.after, "last": batch.last, "version": version}
+            )
+            conn.execute("DELETE FROM scores WHERE item_id IN (SELECT item_id FROM _mention_batch)")
+            conn.execute(_INSERT_MENTION_SCORES, params)
+            return db.scalar(conn, "SELECT count(*) FROM _mention_batch")
+        finally:
+            conn.unregister("_facts")
+            conn.execute("DROP TABLE IF EXISTS _mention_batch")
+
+    scored = db.write(path, work)
+    return {"scored": scored, "hits": 0, "flagged": 0}
 
 
 # --- reaction refresh ----------------------------------------------------------------------

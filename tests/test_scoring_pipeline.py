@@ -182,3 +182,47 @@ def test_process_pool_gives_the_same_scores(tmp_path, org, policy, monkeypatch):
     sql = "SELECT i.native_id, s.lang, s.compound, s.topics, s.risk, s.flagged FROM scores s " \
           "JOIN items i USING (item_id) ORDER BY 1"  # fmt: skip
     assert rows(one, sql) == rows(two, sql)
+
+
+def test_sql_mention_risk_matches_the_python_formula(tmp_path, org, policy):
+    from monitoring.scoring.risk import RiskInputs, risk_parts, risk_score
+
+    path = tmp_path / "s.duckdb"
+    records = [
+        item(f"q{i}", f"u{i}", text, reach=reach, likes=likes, reply_to=reply)
+        for i, (text, reach, likes, reply) in enumerate(
+            [
+                ("Servizio pessimo, bolletta sbagliata", 120_000, 40, None),
+                ("Che vergogna, siete dei ladri", 0, 0, "q0"),
+                ("Terrible service, worst bill ever", 3, 5000, "q0"),
+                ("Grazie, tutto risolto!", None, None, None),
+                ("Schifo totale", 10, 1, "q3"),
+            ]
+        )
+    ]
+    load(path, org, records)
+    score_pending(path, policy, org, workers=1)
+    stored = rows(path, "SELECT s.compound, s.risk, s.explain::VARCHAR, i.reach FROM scores s "
+                        "JOIN items i USING (item_id) ORDER BY i.item_id")  # fmt: skip
+    import json
+
+    for compound, risk, explain_text, reach in stored:
+        explain = json.loads(explain_text)
+        parts = risk_parts(
+            RiskInputs(
+                kind="mention",
+                compound=compound,
+                reach=reach,
+                negative_replies=explain["negative_replies"],
+                engagement=explain["engagement"],
+                hours_observed=explain["hours_observed"],
+            ),
+            policy.risk,
+        )
+        assert risk == pytest.approx(risk_score(parts), abs=0.11)
+        for name in ("sentiment_points", "audience_points", "reaction_points"):
+            assert explain[name] == pytest.approx(parts[name], abs=0.011)
+    # q1 and q2 reply negatively to q0 in the same batch: the reaction refresh counts them.
+    q0 = rows(path, "SELECT explain->>'negative_replies' FROM scores WHERE item_id = ?",
+              [item_id(path, "q0")])  # fmt: skip
+    assert q0 == [("2",)]

@@ -16,8 +16,9 @@ from collections.abc import Iterable, Mapping
 
 # One-to-one folding table: the folded text keeps the original's length, so a match's span
 # also points at the original words (evidence is shown as the author wrote it).
-_ACCENTED = "àáâäãåèéêëìíîïòóôöõùúûüçñ’‘`´"
-_PLAIN = "aaaaaaeeeeiiiiooooouuuucn''''"
+# Tabs and line breaks become spaces, so a two-character bucket key needs no clean-up.
+_ACCENTED = "àáâäãåèéêëìíîïòóôöõùúûüçñ’‘`´\t\n\r"
+_PLAIN = "aaaaaaeeeeiiiiooooouuuucn''''   "
 _FOLD = str.maketrans(_ACCENTED, _PLAIN)
 
 # Word characters for the boundaries below: letters, digits, "_" plus "#"/"@" so that "#ad"
@@ -91,10 +92,6 @@ def token_starts(folded: str) -> list[int]:
     return [m.start() for m in _STARTS.finditer(folded)]
 
 
-def _head(term_or_text: str) -> str:
-    return term_or_text[:2].replace("\n", " ").replace("\t", " ")
-
-
 class TermMatcher:
     """Finds which of several named term lists occur in a text, with the words that matched.
 
@@ -113,7 +110,7 @@ class TermMatcher:
             for lang, items in terms.items():
                 for term in items:
                     folded = " ".join(fold(term.strip()).split())
-                    buckets.setdefault(_head(folded), []).append((index, term_pattern(term, lang)))
+                    buckets.setdefault(folded[:2], []).append((index, term_pattern(term, lang)))
         self._buckets = {head: _compile_bucket(entries) for head, entries in buckets.items()}
         self._exclude = {
             key: re.compile("|".join(_sources(terms)))
@@ -137,7 +134,7 @@ class TermMatcher:
             if start < covered:
                 continue
             # Two-character bucket, then the bucket of one-character terms ("🙄").
-            pattern = buckets.get(_head(folded[start : start + 2]))
+            pattern = buckets.get(folded[start : start + 2])
             m = pattern.match(folded, start) if pattern is not None else None
             if m is None:
                 pattern = buckets.get(folded[start])
