@@ -248,7 +248,11 @@ class ItalianSentimentAnalyzer(SentimentIntensityAnalyzer):
             return None
         if _LAUGH.fullmatch(_REPEAT2.sub(r"\1", folded)):
             return self.lexicon.get("ahah")
-        for collapsed in (_REPEAT3.sub(r"\1\1", folded), _REPEAT2.sub(r"\1", folded)):
+        for collapsed in (
+            _REPEAT3.sub(r"\1", folded),  # "bellooooo" -> "bello"
+            _REPEAT3.sub(r"\1\1", folded),  # "belllissimo" -> "bellissimo"
+            _REPEAT2.sub(r"\1", folded),  # "graziee" -> "grazie"
+        ):
             if collapsed != folded and collapsed in self.folded:
                 return self.folded[collapsed]
         superlative = _ISSIMO.match(folded)

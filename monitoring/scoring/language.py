@@ -137,7 +137,7 @@ def _short_text_language(text: str, words: list[str], hint: str | None) -> str |
         guess = _lingua(text)
         if guess:
             return guess
-    if _PICTOGRAPH.search(text):
+    if _PICTOGRAPH.search(_URL_OR_HANDLE.sub(" ", text)):
         return DEFAULT_LANGUAGE
     return None
 

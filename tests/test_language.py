@@ -1,0 +1,83 @@
+"""Language detection on short social text (issue 4: 'Language and sentiment')."""
+
+import pytest
+
+from monitoring.scoring import language
+from monitoring.scoring.evaluation import load_it_dev, load_vader_tweets
+from monitoring.scoring.language import detect_language, detect_many, detector
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Il servizio clienti non risponde da tre giorni, pessimi", "it"),
+        ("Bolletta sbagliata anche questo mese, vergogna", "it"),
+        ("Che bello il nuovo spot, bravi!", "it"),
+        ("perche' nessuno mi richiama?? e' assurdo", "it"),
+        ("The support team was great and solved my problem fast", "en"),
+        ("Worst customer service I've ever had. Never again.", "en"),
+        ("El servicio es muy malo y nadie responde", "es"),
+        ("Je suis très content de ce produit", "fr"),
+        ("Ich bin nicht zufrieden mit dem Service", "de"),
+        ("Não gostei do produto, chegou quebrado", "pt"),
+        ("Me gusta mucho la comida con mi familia", "es"),  # shares la/con/mi with Italian
+    ],
+)
+def test_detects_the_language(text, expected):
+    assert detect_language(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "hint", "expected"),
+    [
+        ("ok", "it", "it"),  # too short: the caller's hint wins
+        ("ok", "en", "en"),
+        ("Grazie mille!", None, "it"),  # the Italian lexicon knows more of its words
+        ("Thanks, awesome!", None, "en"),
+        ("😡😡😡", None, "it"),  # emoji only: scoreable, the product's home language
+        ("😍", "en", "en"),
+        (":-)", None, "it"),
+        ("", None, None),
+        ("   ", None, None),
+        ("12345 !!!", None, None),
+        ("@lumina https://example.com/x", None, None),
+    ],
+)
+def test_short_texts_fall_back(text, hint, expected):
+    assert detect_language(text, hint) == expected
+
+
+def test_hint_is_ignored_when_the_text_is_long_enough():
+    text = "I have been waiting for a refund for three weeks and nobody answers"
+    assert detect_language(text, hint="it") == "en"
+
+
+def test_detector_is_built_once_per_process():
+    assert detector() is detector()
+
+
+def test_detect_many_matches_detect_language():
+    texts = ["Servizio ottimo, grazie", "Great service, thanks a lot", "", "Hola amigos, qué tal?"]
+    assert detect_many(texts) == [detect_language(t) for t in texts]
+
+
+def test_italian_dev_set_is_detected_as_italian():
+    rows = load_it_dev()
+    detected = [detect_language(r.text) for r in rows]
+    assert detected.count("it") / len(rows) >= 0.99
+
+
+def test_vader_tweets_are_detected_as_english():
+    texts, _ = load_vader_tweets()
+    detected = detect_many(texts)
+    assert detected.count("en") / len(texts) >= 0.985
+
+
+def test_stopword_shortcut_never_contradicts_lingua():
+    texts = [r.text for r in load_it_dev()] + load_vader_tweets()[0][:1500]
+    shortcut = [(t, language._by_stopwords(language._words(t))) for t in texts]
+    taken = [(t, lang) for t, lang in shortcut if lang]
+    assert len(taken) > len(texts) / 2  # the shortcut is what makes detection fast
+    disagreements = [t for t, lang in taken if language._lingua(t) != lang]
+    # lingua itself errs on a few all-caps or hashtag-only tweets; the shortcut may be right.
+    assert len(disagreements) <= len(taken) * 0.005
