@@ -260,6 +260,8 @@ MESSAGES: M = _pairs(
         "Nessun post segnalato nella settimana {week}.",
         "No flagged post in week {week}.",
     ),
+    review__report_html=("Report settimanale (HTML)", "Weekly report (HTML)"),
+    review__report_pdf=("Report settimanale (PDF)", "Weekly report (PDF)"),
     review__progress=("{reviewed} di {total} revisionati", "{reviewed} of {total} reviewed"),
     review__post=(
         "Post da revisionare (rischio · autore · testo)",

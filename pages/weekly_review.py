@@ -157,3 +157,30 @@ if may_export(user):
         mime="text/csv",
         key="download_review",
     )
+    # Issue 8: the manager's weekly report, rendered only when clicked (data as a callable).
+    from monitoring.i18n import language
+    from monitoring.report import render_pdf, render_report
+
+    report_team = f.teams[0] if len(f.teams) == 1 else None
+    report_lang = language()  # read now: the download runs outside this script's context
+
+    def report_html() -> str:
+        return render_report(db, week, team=report_team, org=org, lang=report_lang)
+
+    cols = st.columns(2)
+    cols[0].download_button(
+        t("review.report_html"),
+        lambda: report_html().encode("utf-8"),
+        file_name=f"report-{week}.html",
+        mime="text/html",
+        on_click="ignore",
+        key="download_report_html",
+    )
+    cols[1].download_button(
+        t("review.report_pdf"),
+        lambda: render_pdf(report_html()),
+        file_name=f"report-{week}.pdf",
+        mime="application/pdf",
+        on_click="ignore",
+        key="download_report_pdf",
+    )
