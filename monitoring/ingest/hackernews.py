@@ -34,10 +34,15 @@ def fetch(ctx: Context, cursor: dict[str, Any]) -> Iterator[Batch]:
         if not isinstance(hits, list):
             return Page([make_entry(_no_hits, body, ctx)], next=None)
         full = len(hits) >= int(body.get("hitsPerPage") or PAGE_SIZE)  # else the last page
+        stuck = bool(token) and all(_second(h) == token["before"] for h in hits)
         skip = set(token["ids"]) if token else set()  # hits at the boundary second, seen
         hits = [h for h in hits if not (isinstance(h, dict) and h.get("objectID") in skip)]
         entries = [make_entry(hit_record, h, ctx, mark=_mark) for h in hits]
-        return Page(entries, next=_next(hits, token) if full and hits else None)
+        if not full:
+            return Page(entries, next=None)
+        if stuck:  # a whole page within one second: step past it rather than loop
+            return Page(entries, next={"before": token["before"] - 1, "ids": []})
+        return Page(entries, next=_next(hits, token))
 
     yield from sweep(ctx, cursor, f"search:{ctx.entry.query}", fetch_page)
 
@@ -52,6 +57,10 @@ def _next(hits: list[Any], token: dict | None) -> dict | None:
     if token and token["before"] == oldest:
         ids = sorted(set(ids) | set(token["ids"]))
     return {"before": oldest, "ids": ids}
+
+
+def _second(hit: Any) -> Any:
+    return hit.get("created_at_i") if isinstance(hit, dict) else None
 
 
 def _no_hits(body: Any) -> dict[str, Any]:

@@ -23,7 +23,7 @@ def fetch(ctx: Context, cursor: dict[str, Any]) -> Iterator[Batch]:
     base = ctx.entry.api_url
     headers = _auth(ctx)
     for tag in ctx.entry.hashtags:
-        url = f"{base}/api/v1/timelines/tag/{quote(tag, safe='')}"
+        url = f"{base}/api/v1/timelines/tag/{quote(tag.lower(), safe='')}"
         yield from sweep(ctx, cursor, f"tag:{tag.lower()}", _pager(ctx, url, {}, headers))
     for acct in ctx.entry.accounts:
         ids = cursor.setdefault("account_ids", {})
