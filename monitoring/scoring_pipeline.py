@@ -206,9 +206,14 @@ def _batches(path: Path, zone: str, version: str, size: int) -> Iterator[_Batch]
 class _TextScorer:
     """Scores distinct texts once, in a process pool or in-process, with a bounded cache."""
 
-    def __init__(self, policy: PolicyConfig, org: OrgConfig, workers: int, engine: PolicyEngine):
+    def __init__(
+        self, policy: PolicyConfig, org: OrgConfig, workers: int, engine: PolicyEngine, batch: int
+    ):
         self.engine = engine
+        # Room for two batches in flight plus reposts of older texts.
+        self.capacity = max(CACHE_TEXTS, 3 * batch)
         self.cache: OrderedDict[TextKey, TextFacts] = OrderedDict()
+        self.inflight: set[TextKey] = set()
         self.pool: ProcessPoolExecutor | None = None
         self.distinct = 0
         if workers > 1:
@@ -221,7 +226,13 @@ class _TextScorer:
 
     def submit(self, keys: list[TextKey]) -> list[tuple[list[TextKey], Future | list]]:
         """Start scoring the uncached keys; returns handles for ``collect``."""
-        todo = list(dict.fromkeys(k for k in keys if k not in self.cache))
+        todo = []
+        for key in dict.fromkeys(keys):
+            if key in self.cache:
+                self.cache.move_to_end(key)  # recent: not evicted before this batch is written
+            elif key not in self.inflight:
+                todo.append(key)
+        self.inflight.update(todo)  # a repost in the next batch waits for this result
         self.distinct += len(todo)
         handles = []
         for start in range(0, len(todo), CHUNK_TEXTS):
@@ -237,7 +248,8 @@ class _TextScorer:
             facts = handle.result() if isinstance(handle, Future) else handle
             for key, fact in zip(chunk, facts, strict=True):
                 self.cache[key] = fact
-        while len(self.cache) > CACHE_TEXTS:
+                self.inflight.discard(key)
+        while len(self.cache) > self.capacity:
             self.cache.popitem(last=False)
 
     def get(self, key: TextKey) -> TextFacts:
@@ -409,7 +421,7 @@ def score_pending(
     version = engine.version
     pending = db.read(path, lambda conn: db.scalar(conn, _PENDING_COUNT, [version]))
     totals = {"scored": 0, "hits": 0, "flagged": 0}
-    scorer = _TextScorer(policy, org, workers if pending >= INLINE_BELOW else 1, engine)
+    scorer = _TextScorer(policy, org, workers if pending >= INLINE_BELOW else 1, engine, batch)
     bar = tqdm(total=pending, unit="item", disable=not progress or not pending, desc="score")
     try:
         volume: dict | None = None
