@@ -53,11 +53,6 @@ def parse_week(week: str) -> date:
         raise ReportError(f"week {week!r}: no such ISO week") from None
 
 
-def iso_week(day: date) -> str:
-    year, number, _ = day.isocalendar()
-    return f"{year}-W{number:02d}"
-
-
 def report_language(org: OrgConfig) -> str:
     """SENTINELLA_LANG overrides org.yaml's locale, as for the dashboard."""
     env = os.environ.get("SENTINELLA_LANG", "").strip().lower()
@@ -750,9 +745,3 @@ def render_pdf(html_text: str) -> bytes:
 
     fetcher = URLFetcher(allowed_protocols=("data",))
     return HTML(string=html_text, url_fetcher=fetcher).write_pdf()
-
-
-def last_complete_week(today: date | None = None) -> str:
-    """The ISO week before the current one (the Weekly review's default)."""
-    today = today or datetime.now(UTC).date()
-    return iso_week(today - timedelta(days=7))

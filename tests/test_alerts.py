@@ -353,7 +353,8 @@ def test_demo_crisis_end_to_end(tmp_path, httpserver):
     nothing, and the crisis week's report shows the spike, the flagged posts and their review
     state. Real path: demo generator, scoring pipeline, alert run, review log, report."""
     from monitoring.demo.generator import generate_demo
-    from monitoring.report import iso_week, render_report
+    from monitoring.queries import iso_week_of
+    from monitoring.report import render_report
     from monitoring.review import record_decision
     from monitoring.scoring.policy import load_policy
     from monitoring.scoring_pipeline import score_pending
@@ -379,7 +380,7 @@ def test_demo_crisis_end_to_end(tmp_path, httpserver):
     assert run_alerts(path, ORG, webhook_url=url) == []
     assert len(httpserver.log) == sent_before
 
-    week = iso_week(start.date())
+    week = iso_week_of(start.date())
     flagged = db.read(
         path,
         lambda c: c.execute(
