@@ -20,16 +20,19 @@ from monitoring.i18n import t
 from monitoring.settings import get_settings
 
 DEFAULT_PERIOD_DAYS = 90
+# No ":material/..." icons anywhere: Streamlit fetches them from fonts.gstatic.com.
 PAGES = (
-    ("pages/overview.py", "page.overview", ":material/monitoring:"),
-    ("pages/teams.py", "page.teams", ":material/groups:"),
-    ("pages/channels.py", "page.channels", ":material/forum:"),
-    ("pages/weekly_review.py", "page.weekly_review", ":material/fact_check:"),
-    ("pages/mentions.py", "page.mentions", ":material/search:"),
-    ("pages/policy.py", "page.policy", ":material/policy:"),
+    ("pages/overview.py", "page.overview"),
+    ("pages/teams.py", "page.teams"),
+    ("pages/channels.py", "page.channels"),
+    ("pages/weekly_review.py", "page.weekly_review"),
+    ("pages/mentions.py", "page.mentions"),
+    ("pages/policy.py", "page.policy"),
 )
 
-st.set_page_config(page_title="Sentinella", page_icon=":material/shield:", layout="wide")
+st.set_page_config(
+    page_title="Sentinella", layout="wide"
+)  # no page_icon: it is fetched from Google
 settings = get_settings()
 db_path = str(settings.db_path)
 try:
@@ -51,9 +54,7 @@ if cache.needs_demo(db_path):
             st.stop()
     cache.clear()
 
-navigation = st.navigation(
-    [st.Page(path, title=t(key), icon=icon) for path, key, icon in PAGES], position="sidebar"
-)
+navigation = st.navigation([st.Page(path, title=t(key)) for path, key in PAGES], position="sidebar")
 
 
 def today_local() -> date:
@@ -116,11 +117,11 @@ with st.sidebar:
         disabled=i18n.env_language() is not None,
         help=t("language.env_help") if i18n.env_language() else None,
     )
-    if st.button(t("refresh"), icon=":material/refresh:", help=t("refresh_help")):
+    if st.button(t("refresh"), help=t("refresh_help")):
         cache.clear()
 
 if cache.meta(db_path, "demo") == "true":
-    st.warning(t("banner.demo"), icon=":material/science:")
+    st.warning(t("banner.demo"))
 
 try:
     navigation.run()

@@ -44,10 +44,17 @@ def _layout(fig: go.Figure, title: str | None = None, height: int = 340) -> go.F
         template="plotly_white",
         separators=plotly_separators(),
         height=height,
-        margin={"l": 10, "r": 10, "t": 40 if title else 10, "b": 10},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
+        margin={"l": 10, "r": 10, "t": 80 if title else 10, "b": 10},
+        title_y=0.97,
+        title_yanchor="top",
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0},
         hovermode="x unified",
     )
+    return fig
+
+
+def _dates(fig: go.Figure) -> go.Figure:
+    """Date ticks in the language's order (day first in Italian)."""
     fig.update_xaxes(tickformat="%d/%m/%y" if language() == "it" else "%Y-%m-%d")
     return fig
 
@@ -65,7 +72,7 @@ def sentiment_volume(buckets: pd.DataFrame) -> go.Figure:
             marker_color=SENTIMENT_COLORS[label],
         )
     fig.update_layout(barmode="stack", bargap=0.1)
-    return _layout(fig, t("chart.sentiment_volume"))
+    return _dates(_layout(fig, t("chart.sentiment_volume")))
 
 
 def health_trend(trend: pd.DataFrame) -> go.Figure:
@@ -79,7 +86,7 @@ def health_trend(trend: pd.DataFrame) -> go.Figure:
         )
     )
     fig.update_yaxes(range=[0, 100])
-    return _layout(fig, t("chart.health_trend"), height=260)
+    return _dates(_layout(fig, t("chart.health_trend"), height=260))
 
 
 def share_of_voice(sov: pd.DataFrame) -> go.Figure:
@@ -112,7 +119,7 @@ def stacked(frame: pd.DataFrame, series: str, value: str, title: str) -> go.Figu
             marker_color=SERIES_COLORS[index % len(SERIES_COLORS)],
         )
     fig.update_layout(barmode="stack", bargap=0.1)
-    return _layout(fig, title)
+    return _dates(_layout(fig, title))
 
 
 def speed_vs_risk(health: pd.DataFrame, averages: pd.DataFrame) -> go.Figure:

@@ -106,7 +106,7 @@ def fmt_datetime(value: datetime | None) -> str:
 
 
 def fmt_minutes(minutes: float | None) -> str:
-    """Response times: '45 min', '3 h 05 min', '2 g 4 h' / '2 d 4 h'."""
+    """Response times, short enough for a metric tile: '45 min', '3h 05m', '2g 4h' / '2d 4h'."""
     if _missing(minutes):
         return "–"
     total = round(float(minutes))
@@ -114,9 +114,9 @@ def fmt_minutes(minutes: float | None) -> str:
         return f"{total} min"
     hours, mins = divmod(total, 60)
     if hours < 48:
-        return f"{hours} h {mins:02d} min"
+        return f"{hours}h {mins:02d}m"
     days, hours = divmod(hours, 24)
-    return f"{days} {t('unit.days_short')} {hours} h"
+    return f"{days}{t('unit.days_short')} {hours}h"
 
 
 def plotly_separators() -> str:

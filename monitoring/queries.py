@@ -124,7 +124,7 @@ def mention_buckets(conn: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame
                count(r.mention_id) AS answered,
                count(r.mention_id) FILTER (WHERE r.minutes <= t.response_minutes)
                    AS answered_in_target,
-               coalesce(sum(i.reach), 0) AS reach
+               coalesce(sum(i.reach), 0)::BIGINT AS reach
         FROM items i
         LEFT JOIN scores s ON s.item_id = i.item_id
         LEFT JOIN responses r ON r.mention_id = i.item_id
@@ -221,8 +221,8 @@ WITH inbox_by_channel AS (
     GROUP BY ALL
 ),
 inbox AS (
-    SELECT tc.team_id, sum(b.mentions) AS inbox_mentions, sum(b.negative) AS inbox_negative,
-           sum(b.answered) AS inbox_answered
+    SELECT tc.team_id, sum(b.mentions)::BIGINT AS inbox_mentions,
+           sum(b.negative)::BIGINT AS inbox_negative, sum(b.answered)::BIGINT AS inbox_answered
     FROM (SELECT team_id, unnest(channels) AS channel_id FROM teams) tc
     JOIN inbox_by_channel b ON b.channel_id = tc.channel_id
     GROUP BY ALL

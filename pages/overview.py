@@ -57,7 +57,7 @@ kpis[5].metric(
     help=t("kpi.flagged_help", share=fmt_percent(flagged_share, 1)),
 )
 
-with st.popover(t("health.how"), icon=":material/help:"):
+with st.popover(t("health.how")):
     st.caption(t("health.definition"))
     st.dataframe(
         pd.DataFrame(

@@ -37,7 +37,7 @@ if not volume.empty:
     st.plotly_chart(
         charts.stacked(volume, "category", "hits", t("chart.rule_volume")), key="chart_rules"
     )
-with st.popover(t("policy.risk_how"), icon=":material/help:"):
+with st.popover(t("policy.risk_how")):
     from monitoring.scoring.risk import describe_risk_formula
 
     st.text(describe_risk_formula(policy.risk))

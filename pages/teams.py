@@ -35,7 +35,7 @@ if activity.empty or (activity["staff_posts"].sum() == 0 and activity["inbox_men
 
 teams = health.team_health(activity)
 st.caption(t("teams.inbox_help"))
-with st.popover(t("health.team_how"), icon=":material/help:"):
+with st.popover(t("health.team_how")):
     st.caption(t("health.team_definition"))
     st.dataframe(
         pd.DataFrame(
@@ -70,7 +70,11 @@ for share in ("response_rate", "target_response_rate", "negative_share", "target
 for minutes in ("median_minutes", "target_minutes", "p90_minutes"):
     config[minutes] = st.column_config.NumberColumn(t(f"col.{minutes}"), format="%.0f")
 config["post_sentiment"] = st.column_config.NumberColumn(t("col.post_sentiment"), format="%.2f")
-st.dataframe(shown[columns], hide_index=True, column_config=config, key="team_health_table")
+status_colors = [charts.STATUS_COLORS.get(s, "") for s in teams["status"]]
+styled = shown[columns].style.apply(
+    lambda _: [f"background-color: {c}55" if c else "" for c in status_colors], subset=["status"]
+)
+st.dataframe(styled, hide_index=True, column_config=config, key="team_health_table")
 download(teams.drop(columns=[c for c in teams.columns if c.endswith("_status")]), "team-health")
 
 plottable = teams.dropna(subset=["median_minutes", "flagged_share"])

@@ -70,7 +70,8 @@ def test_translation_and_formats_follow_the_language():
     assert i18n.fmt_int(1234567) == "1,234,567"
     assert i18n.fmt_percent(0.1234, 1) == "12.3%"
     assert i18n.fmt_minutes(45) == "45 min"
-    assert i18n.fmt_minutes(185) == "3 h 05 min"
+    assert i18n.fmt_minutes(185) == "3h 05m"
+    assert i18n.fmt_minutes(3000) == "2d 2h"
     assert i18n.fmt_minutes(None) == "–"
     with pytest.raises(ValueError):
         i18n.use_language("fr")

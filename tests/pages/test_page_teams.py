@@ -36,7 +36,7 @@ def test_team_table_equals_sql(open_page, app_env):
         table.loc["Pronto intervento guasti", "median_minutes"]
         == medians["Pronto intervento guasti"]
     )
-    assert table.loc["Pronto intervento guasti", "status"] == "🔴 off target"
+    assert table.loc["Pronto intervento guasti", "status"] == "off target"
     assert len(at.get("plotly_chart")) == 2  # speed vs risk, volume
 
 
