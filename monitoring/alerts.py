@@ -779,8 +779,8 @@ def run_alerts(
     if not url:
         return claimed
     # Delivery happens with the database closed: a slow webhook must not block the pipeline.
-    session = session or requests.Session()
-    outcomes = [deliver(alert, url, config.delivery, session) for alert in claimed]
+    with requests.Session() as own:
+        outcomes = [deliver(alert, url, config.delivery, session or own) for alert in claimed]
     if outcomes:
         db.write(db_path, lambda conn: record_outcomes(conn, outcomes, max_attempts, _utcnow()))
     return [

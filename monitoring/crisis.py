@@ -32,6 +32,7 @@ import duckdb
 import pandas as pd
 
 from monitoring.filters import Filters
+from monitoring.queries import mention_slice
 
 DEFAULT_K = 3.0
 DEFAULT_MIN_COUNT = 20
@@ -79,19 +80,10 @@ def describe_rule(
 def _slice_where(filters: Filters) -> tuple[str, list]:
     """Conditions for mentions in the slice, without the period (the caller widens it).
 
-    Mentions have no team of their own: the team filter keeps the team's inbox, as the
-    dashboard does (monitoring/queries.py): mentions it answered or posted on its channels.
+    The team filter means the team's inbox, exactly as on the dashboard
+    (``queries.mention_slice``): mentions it answered or posted on its channels.
     """
-    no_team = dataclasses.replace(filters, teams=(), start=None, end=None)
-    sql, params = no_team.where("i")
-    if filters.teams:
-        marks = ", ".join("?" for _ in filters.teams)
-        sql += (
-            f" AND (i.item_id IN (SELECT mention_id FROM responses WHERE team_id IN ({marks}))"
-            f" OR i.channel_id IN (SELECT unnest(channels) FROM teams WHERE team_id IN ({marks})))"
-        )
-        params = [*params, *filters.teams, *filters.teams]
-    return sql, params
+    return mention_slice(dataclasses.replace(filters, start=None, end=None), "i")
 
 
 _SPIKES = """
@@ -100,7 +92,7 @@ WITH negative_hours AS (
     FROM (
         SELECT i.item_id, any_value(i.created_at) AS created_at
         FROM items i JOIN scores s ON s.item_id = i.item_id
-        WHERE i.kind = 'mention' AND i.created_at >= ? AND i.created_at < ? AND {where}
+        WHERE i.created_at >= ? AND i.created_at < ? AND {where}
         GROUP BY i.item_id
         HAVING arg_max(s.label, s.scored_at) = 'negative'
     )
@@ -188,7 +180,7 @@ def detect_spikes(
     scan_hi = hi or datetime(9999, 1, 1)
     bounds = conn.execute(
         "SELECT min(i.created_at), max(i.created_at) FROM items i "
-        f"WHERE i.kind = 'mention' AND i.created_at >= ? AND i.created_at < ? AND {where}",
+        f"WHERE i.created_at >= ? AND i.created_at < ? AND {where}",
         [scan_lo, scan_hi, *params],
     ).fetchall()[0]
     if bounds[0] is None:
