@@ -16,7 +16,12 @@ from urllib.parse import urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
-from urllib3.exceptions import ConnectTimeoutError, NewConnectionError, ReadTimeoutError
+from urllib3.exceptions import (
+    ConnectTimeoutError,
+    NameResolutionError,
+    NewConnectionError,
+    ReadTimeoutError,
+)
 from urllib3.util.retry import Retry
 
 USER_AGENT = "Sentinella/0.1 (+brand monitoring)"
@@ -142,6 +147,13 @@ def _describe(exc: requests.RequestException) -> str:
     seen = 0
     while cause is not None and seen < 6:
         reason = getattr(cause, "reason", None)
+        # urllib3's NameResolutionError < NewConnectionError < ConnectTimeoutError: test the
+        # most specific first.
+        for candidate in (cause, reason):
+            if isinstance(candidate, NameResolutionError):
+                return "host name not found (DNS)"
+            if isinstance(candidate, NewConnectionError):
+                return "connection refused or unreachable"
         if isinstance(cause, ReadTimeoutError | requests.ReadTimeout) or isinstance(
             reason, ReadTimeoutError
         ):
@@ -150,11 +162,6 @@ def _describe(exc: requests.RequestException) -> str:
             reason, ConnectTimeoutError
         ):
             return "timed out connecting"
-        if isinstance(reason, NewConnectionError) or isinstance(cause, NewConnectionError):
-            text = str(reason or cause)
-            if "Name or service not known" in text or "getaddrinfo" in text:
-                return "host name not found (DNS)"
-            return "connection refused or unreachable"
         cause = (
             reason
             if isinstance(reason, BaseException)
