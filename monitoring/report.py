@@ -240,6 +240,7 @@ _TEXTS = {
             "escalated": "escalated",
         },
         "statuses": {"green": "green", "amber": "amber", "red": "red"},
+        "modes": {"centralized": "centralized", "decentralized": "decentralized"},
     },
     "it": {
         "title": "{brand} · report settimanale {week}",
@@ -319,6 +320,7 @@ _TEXTS = {
             "escalated": "inoltrato",
         },
         "statuses": {"green": "verde", "amber": "ambra", "red": "rosso"},
+        "modes": {"centralized": "centralizzato", "decentralized": "decentralizzato"},
     },
 }
 
@@ -448,7 +450,7 @@ def _tradeoff_chart(data: ReportData, f: _Fmt) -> str:
             group["median_minutes"],
             group["flagged_share"],
             color=GOVERNANCE_COLORS.get(str(mode), "#777777"),
-            label=str(mode),
+            label=f.texts["modes"].get(str(mode), str(mode)),
             s=40,
         )
         for row in group.itertuples():
@@ -542,7 +544,7 @@ def _teams_section(data: ReportData, f: _Fmt) -> str:
     rows = [
         [
             _e(r.name),
-            _e(r.governance),
+            _e(f.texts["modes"].get(r.governance, r.governance)),
             f.num(r.staff_posts),
             f"{f.minutes(r.median_minutes)} {_status(r.median_minutes_status, f)}"
             f'<br><span class="muted">{_e(target)} {f.minutes(r.target_minutes)}</span>',
@@ -566,7 +568,7 @@ def _teams_section(data: ReportData, f: _Fmt) -> str:
     ]
     governance = [
         [
-            _e(g.governance),
+            _e(f.texts["modes"].get(g.governance, g.governance)),
             f.num(g.teams),
             f.num(g.staff_posts),
             f.minutes(g.median_minutes),

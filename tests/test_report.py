@@ -227,6 +227,7 @@ def test_italian_formats(report_db):
     assert "report settimanale 2026-W39" in page
     assert "250.000" in section(page, "negative")
     assert "2 di 3 esaminati" in page
+    assert "<td>decentralizzato</td>" in section(page, "governance")
 
 
 def test_one_team(report_db):
