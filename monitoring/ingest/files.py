@@ -300,7 +300,9 @@ def _csv_source(conn, path: Path, wanted) -> tuple[str, dict, dict, list[Reject]
     skip = _header_row(path, encoding, wanted)
     options = "header = true, all_varchar = true, skip = $skip, encoding = $encoding"
     params: dict[str, Any] = {"path": str(path), "skip": skip, "encoding": encoding}
-    header = conn.execute(f"DESCRIBE SELECT * FROM read_csv($path, {options})", params).fetchall()
+    # Sniff as the real scan will (bad rows tolerated), or one ragged row makes one column.
+    probe = f"{options}, store_rejects = true, rejects_table = '_probe', rejects_scan = '_probe_s'"
+    header = conn.execute(f"DESCRIBE SELECT * FROM read_csv($path, {probe})", params).fetchall()
     names = [row[0] for row in header]
     slots: dict[str, list[int]] = {}
     for target, candidates in wanted.items():
