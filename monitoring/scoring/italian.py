@@ -80,7 +80,7 @@ NEGATION_WINDOW = 4  # Italian puts clitics between "non" and the verb: "non me 
 BOOSTER_DECAY = (1.0, 0.95, 0.9)  # VADER's damping of boosters 1, 2, 3 words away
 SUPERLATIVE_BOOST = 0.6  # -issimo on a word the lexicon knows only in its base form
 MAX_VALENCE = 4.0
-_CACHE_LIMIT = 200_000
+_CACHE_LIMIT = 100_000
 
 _PUNCT_NO_APOSTROPHE = (string.punctuation + "«»“”‘’…–—").replace("'", "")
 _CLAUSE_END = frozenset(",.;:!?…")
