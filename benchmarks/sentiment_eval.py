@@ -3,10 +3,11 @@
     python benchmarks/sentiment_eval.py            # quality + speed (about a minute)
     python benchmarks/sentiment_eval.py --quick    # quality only
 
-Quality: Pearson r with VADER's human-rated tweets (English), 3-class macro-F1 / accuracy and
-positive/negative macro-F1 on tests/data/it_dev.tsv (all, the tuning rows, the held-out rows,
-per domain), the same for plain VADER on the Italian texts (the baseline the issue quotes), and
-language detection on both sets. Speed: texts per second for detect+score, one process.
+Quality: Pearson r with VADER's human-rated tweets (English); 3-class macro-F1, accuracy and
+positive/negative macro-F1 on tests/data/it_dev.tsv (all, per split, per domain; splits are
+described in monitoring/scoring/evaluation.py), the same for plain VADER on the Italian texts
+(the baseline issue 4 quotes); language detection on both sets. Speed: texts per second for
+detect + score in one process.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from monitoring.scoring.evaluation import (  # noqa: E402
     LABELS,
+    SPLITS,
     accuracy,
     load_it_dev,
     load_vader_tweets,
@@ -74,8 +76,9 @@ def quality() -> None:
     rows = load_it_dev()
     print(f"Italian: tests/data/it_dev.tsv ({len(rows)} hand-labelled posts)")
     print(f"  all       {italian_figures(rows, it_label)}")
-    print(f"  tuning    {italian_figures([r for r in rows if not r.holdout], it_label)}")
-    print(f"  held out  {italian_figures([r for r in rows if r.holdout], it_label)}")
+    for split in SPLITS:
+        subset = [r for r in rows if r.split == split]
+        print(f"  {split:9s} {italian_figures(subset, it_label)}")
     for domain in sorted({r.domain for r in rows}):
         subset = [r for r in rows if r.domain == domain]
         print(f"  {domain:9s} {italian_figures(subset, it_label)}")
