@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime, timedelta
 
 import pyarrow as pa
@@ -71,6 +72,21 @@ def test_fifty_consecutive_mentions_never_repeat_a_text_yet_reposts_exist(demo_d
         last_seen[text] = position
     repeated = len(texts) - len(last_seen)
     assert 0.10 <= repeated / len(texts) <= 0.30
+
+
+def test_a_reader_scrolling_fifty_mentions_never_meets_the_same_sentence_twice(demo_db):
+    path, _ = demo_db
+    texts = rows(path, "SELECT text FROM items WHERE kind = 'mention' ORDER BY created_at, item_id")
+    last_seen: dict[str, int] = {}
+    for position, (text,) in enumerate(texts):
+        for sentence in re.split(r"(?<=[.!?])\s+", text):
+            # how the brand is addressed ("@LuminaCare", "Lumina Energia") is not a sentence
+            sentence = re.sub(r"[@#]\S+\s*|lumina energia\s*", "", sentence.lower()).strip()
+            if len(sentence) < 20:  # "Grazie in anticipo.", "Basta!" may recur
+                continue
+            if sentence in last_seen:
+                assert position - last_seen[sentence] >= 50, sentence
+            last_seen[sentence] = position
 
 
 def test_first_fifty_mentions_are_fifty_different_sentences(demo_db):

@@ -40,7 +40,7 @@ from monitoring.demo.plan import (
     Roster,
     make_plan,
 )
-from monitoring.demo.voices import MENTION_TEXT, POST_TEXT, REPLY_TEXT, Authors
+from monitoring.demo.voices import MENTION_TEXT, POST_TEXT, REPLY_TEXT, Authors, MentionParts
 from monitoring.org import OrgConfig, load_org
 from monitoring.settings import get_settings
 
@@ -68,8 +68,7 @@ class Demo:
         self.plan = make_plan(self, rng)
         self.incidents: Incidents = plan_incidents(self, np.random.default_rng([seed, 2]))
         self.staff_serial0 = mentions  # staff posts are numbered after the mentions
-        self._prev: tuple[int, pa.Array] | None = None
-        self._tail = pa.array([], pa.string())
+        self._carry: _Carry | None = None
 
     @property
     def n_batches(self) -> int:
@@ -77,8 +76,7 @@ class Demo:
 
     def batches(self) -> Iterator[pa.Table]:
         """The items as ``store.ITEM_SCHEMA`` tables of ~100k rows, in time order of mentions."""
-        self._prev = None
-        self._tail = pa.array([], pa.string())
+        self._carry = None
         p = self.plan
         bounds = [int(p.t[k * CHUNK]) for k in range(self.n_batches)] + [self.cal.end_us + 1]
         bounds[0] = self.cal.start_us - 1
@@ -104,19 +102,30 @@ class Demo:
         p = self.plan
         sl = slice(a, b)
         plat, topic, sent, lang = p.platform[sl], p.topic[sl], p.sentiment[sl], p.lang[sl]
-        text = MENTION_TEXT.compose(plat, topic, sent, lang, rng)
-        # reposts repeat an earlier original verbatim (from this batch or the previous one)
-        root = p.root[sl]
-        if self._prev is not None:
-            lo, prev = self._prev
-            pool = pa.concat_arrays([prev, text])
-        else:
-            lo, pool = a, text
+        own = MENTION_TEXT.parts(plat, topic, sent, lang, rng)
+        carry = self._carry
+        lo = carry.lo if carry else a
+        # reposts repeat an earlier original verbatim (from this batch or the previous one):
+        # src indexes the pool of the previous batch's rows followed by this batch's
+        src = _spread(own, p.root[sl] - lo, a - lo, carry)
+        text = own.render()
+        pool = pa.concat_arrays([carry.text, text]) if carry else text
+        tail = carry.tail_text if carry else pa.array([], pa.string())
         text_final = _unrepeat(
-            pool.take(pa.array(root - lo)), text, self._tail, rng.integers(0, 2**31 - 1, b - a)
+            pool.take(pa.array(src)), text, tail, rng.integers(0, 2**31 - 1, b - a)
         )
-        self._prev = (a, text)
-        self._tail = text_final[-MIN_REPEAT_GAP:]
+        own_parts = {k: getattr(own, k) for k in MentionParts.SENTENCES}
+        final_parts = {
+            k: (np.concatenate([carry.parts[k], v]) if carry else v)[src]
+            for k, v in own_parts.items()
+        }
+        self._carry = _Carry(
+            lo=a,
+            parts=own_parts,
+            text=text,
+            tail_parts={k: v[-MIN_REPEAT_GAP:] for k, v in final_parts.items()},
+            tail_text=text_final[-MIN_REPEAT_GAP:],
+        )
         serial = np.arange(a, b)
         native = self.native_ids(plat, serial)
         handle, name = self.pool.handles(p.author[sl], plat)
@@ -189,6 +198,67 @@ class Demo:
             self, plat, native, handle, name, text, lang, t, reach, likes, shares, replies,
             in_reply_to,
         )  # fmt: skip
+
+
+@dataclass
+class _Carry:
+    """What the next batch needs from the previous one: originals to repost, the last window."""
+
+    lo: int  # position of the previous batch's first mention
+    parts: dict[str, np.ndarray]  # its own sentence parts (after spreading)
+    text: pa.Array  # its own texts
+    tail_parts: dict[str, np.ndarray]  # the sentence parts of its last MIN_REPEAT_GAP mentions
+    tail_text: pa.Array
+
+
+def _spread(own: MentionParts, src: np.ndarray, offset: int, carry: _Carry | None) -> np.ndarray:
+    """Keep every sentence part from repeating within ``MIN_REPEAT_GAP`` consecutive mentions.
+
+    Of two mentions too close with the same sentence, an original gets another core sentence
+    or loses the optional part; when the later one is a repost, the earlier one changes if it
+    can (an original of this batch), else the repost becomes an original. ``offset`` is where
+    this batch starts in the pool ``src`` indexes. Returns the adjusted ``src``.
+    """
+    src = src.copy()
+    for attempt in range(8):
+        changed = False
+        for name in MentionParts.SENTENCES:
+            mine = getattr(own, name)
+            pool = np.concatenate([carry.parts[name], mine]) if carry else mine
+            tail = carry.tail_parts[name] if carry else mine[:0]
+            earlier, later = _repeats(np.concatenate([tail, pool[src]]), own.shortest(name))
+            if not len(later):
+                continue
+            changed = True
+            earlier, later = earlier - len(tail), later - len(tail)
+            original = src[later] == offset + later
+            fix = set(later[original].tolist())
+            for first, second in zip(earlier[~original], later[~original], strict=True):
+                # the earlier row's own part is what the pool shows when it is an original
+                if first >= 0 and src[first] == offset + first:
+                    fix.add(int(first))
+                else:
+                    src[second] = offset + second
+            if fix:
+                own.change(name, np.array(sorted(fix)), attempt)
+        if not changed:
+            break
+    return src
+
+
+def _repeats(values: np.ndarray, shortest: int) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs of positions (earlier, later) holding the same value (at least ``shortest`` long)
+    fewer than ``MIN_REPEAT_GAP`` positions apart."""
+    arr = pa.array(values, pa.string())
+    long = pc.greater_equal(pc.utf8_length(arr), shortest).to_numpy(zero_copy_only=False)
+    idx = np.flatnonzero(long)
+    if not len(idx):
+        return idx, idx
+    codes = pc.dictionary_encode(arr.take(pa.array(idx))).indices.to_numpy()
+    order = np.lexsort((idx, codes))
+    c, p = codes[order], idx[order]
+    clash = (c[1:] == c[:-1]) & (p[1:] - p[:-1] < MIN_REPEAT_GAP)
+    return p[:-1][clash], p[1:][clash]
 
 
 def _unrepeat(final: pa.Array, own: pa.Array, tail: pa.Array, r: np.ndarray) -> pa.Array:

@@ -411,7 +411,7 @@ def _reposts(n: int, in_crisis: np.ndarray, rng: np.random.Generator) -> np.ndar
     lag = MIN_REPEAT_GAP + np.minimum(
         rng.lognormal(np.log(per_hour * 6), 1.0, n).astype(np.int64), MAX_REPOST_LAG
     )
-    wanted = rng.random(n) < np.where(in_crisis, 0.30, 0.16)
+    wanted = rng.random(n) < np.where(in_crisis, 0.34, 0.20)
     source = pos - lag
     wanted &= source >= 0
     source = np.where(wanted, source, pos)

@@ -166,18 +166,18 @@ MENTION_CORES = {
     ],
     ("billing", "neutral", "it"): [
         "Come posso rateizzare una bolletta da {amount}?",
-        "Quando arriva la bolletta di {month}? Non la vedo ancora nell'area clienti.",
-        "Posso passare alla bolletta elettronica dall'app?",
+        "Quando arriva la bolletta di {month}, che nell'area clienti non vedo ancora?",
+        "Posso passare alla bolletta elettronica dall'app da {month}?",
         "Vorrei capire le voci della fattura di {month}, a chi devo scrivere?",
         "Ho inviato la richiesta di rimborso, pratica {order}: tempi previsti?",
-        "Per la domiciliazione bancaria serve un modulo o basta l'app?",
+        "Per la domiciliazione bancaria a {city} serve un modulo o basta l'app?",
     ],
     ("billing", "positive", "it"): [
         "Rimborso di {amount} arrivato in {days} giorni, chapeau.",
         "Bolletta di {month} più bassa del previsto, ottimo.",
-        "Problema con la fattura risolto in una telefonata, grazie!",
-        "Finalmente una bolletta chiara e leggibile, bravi.",
-        "Rateizzazione attivata in due minuti, servizio impeccabile.",
+        "Problema con la fattura di {month} risolto in una telefonata, grazie!",
+        "Finalmente una bolletta di {month} chiara e leggibile, bravi.",
+        "Rateizzazione di {amount} attivata in due minuti, servizio impeccabile.",
     ],
     ("billing", "negative", "en"): [
         "Got a {eur} bill for a tiny flat, how is that even possible?",
@@ -187,12 +187,12 @@ MENTION_CORES = {
     ],
     ("billing", "neutral", "en"): [
         "How do I split a {eur} bill into installments?",
-        "When is the {month_en} bill due? Not in my account yet.",
-        "Can I switch to paperless billing from the app?",
+        "When is the {month_en} bill due, it's not in my account yet?",
+        "Can I switch to paperless billing from the app in {month_en}?",
     ],
     ("billing", "positive", "en"): [
         "Refund of {eur} arrived in {days} days, great service.",
-        "Billing issue fixed in one call, thanks!",
+        "Billing issue on the {month_en} bill fixed in one call, thanks!",
         "Lower bill than expected this {month_en}, nice.",
     ],
     # outages
@@ -206,7 +206,7 @@ MENTION_CORES = {
         "Guasto segnalato da {days} giorni, pratica {order}, nessun tecnico.",
     ],
     ("outages", "neutral", "it"): [
-        "C'è un guasto in corso a {city}? Da noi manca la luce.",
+        "C'è un guasto in corso a {city}, da noi manca la luce?",
         "Come si segnala un guasto al contatore a {city}?",
         "Sapete quando finiscono i lavori sulla rete a {city}?",
         "È previsto un distacco programmato a {city} per {month}?",
@@ -224,7 +224,7 @@ MENTION_CORES = {
         "Reported the fault {days} days ago, ticket {order}, no technician yet.",
     ],
     ("outages", "neutral", "en"): [
-        "Is there an outage in {city}? Lights off here.",
+        "Is there an outage in {city}, lights off here?",
         "How do I report a meter fault in {city}?",
     ],
     ("outages", "positive", "en"): [
@@ -240,11 +240,11 @@ MENTION_CORES = {
         "Contratti porta a porta a {city} con venditori aggressivi, pessimo.",
     ],
     ("offers", "neutral", "it"): [
-        "La {offer} vale anche per chi è già cliente?",
+        "La {offer} vale anche per chi è già cliente da {n} anni?",
         "Che differenza c'è tra la {offer} e le altre tariffe?",
         "Fino a quando è attiva la promo di {month}?",
         "Quanto costa il kWh con la {offer}?",
-        "Se passo alla {offer} pago penali?",
+        "Se passo alla {offer} a {month} pago penali?",
     ],
     ("offers", "positive", "it"): [
         "Passato alla {offer}: risparmio del {percent} rispetto a prima.",
@@ -268,20 +268,20 @@ MENTION_CORES = {
     ("digital", "negative", "it"): [
         "L'app non funziona da {days} giorni, {feature} va sempre in errore.",
         "Aggiornata l'app e adesso {feature} non funziona più.",
-        "Sito in manutenzione proprio il giorno della scadenza, ovviamente.",
-        "Impossibile fare l'autolettura, l'app crasha a ogni tentativo.",
+        "Sito in manutenzione proprio il {date}, giorno della scadenza, ovviamente.",
+        "Impossibile fare l'autolettura, l'app crasha da {days} giorni a ogni tentativo.",
         "Password resettata {n} volte e l'app non mi fa entrare.",
     ],
     ("digital", "neutral", "it"): [
         "Dove trovo {feature} nella nuova app?",
-        "L'app supporta {feature}? Non lo trovo.",
-        "Ci sono problemi con l'area clienti oggi?",
+        "Non trovo più {feature} nell'app, c'è ancora?",
+        "Ci sono problemi con l'area clienti oggi, verso le {time}?",
         "Come si attiva {feature} dall'app?",
     ],
     ("digital", "positive", "it"): [
         "La nuova app è comodissima, {feature} finalmente funziona.",
-        "Con l'app ho fatto tutto in due minuti, ottimo lavoro.",
-        "Chat dell'app velocissima, problema risolto subito.",
+        "Con l'app ho sistemato {feature} in due minuti, ottimo lavoro.",
+        "Chat dell'app velocissima, pratica {order} risolta subito.",
     ],
     ("digital", "negative", "en"): [
         "The app has been broken for {days} days, {feature} keeps failing.",
@@ -289,11 +289,11 @@ MENTION_CORES = {
     ],
     ("digital", "neutral", "en"): [
         "Where is {feature} in the new app?",
-        "Is the website down today?",
+        "Is the website down today around {time}?",
     ],
     ("digital", "positive", "en"): [
         "The new app is great, {feature} finally works.",
-        "Sorted everything in the app in two minutes.",
+        "Sorted {feature} in the app in two minutes.",
     ],
     # stores
     ("stores", "negative", "it"): [
@@ -319,7 +319,7 @@ MENTION_CORES = {
     ("stores", "positive", "en"): ["Great help at the {store}, very kind staff."],
     # sustainability
     ("sustainability", "negative", "it"): [
-        "Energia verde al 100%? Sembra più greenwashing che altro.",
+        "L'energia verde al 100% della {offer} sembra più greenwashing che altro.",
         "Parlate di sostenibilità e poi mandate bollette cartacee da {n} pagine.",
         "I certificati verdi della {offer} chi li ha visti?",
     ],
@@ -333,13 +333,15 @@ MENTION_CORES = {
         "Contenta di essere passata alla {offer}, energia rinnovabile davvero.",
         "Ottima l'iniziativa sulle comunità energetiche a {city}.",
     ],
-    ("sustainability", "negative", "en"): ["100% green energy? Smells like greenwashing."],
+    ("sustainability", "negative", "en"): [
+        "{offer} as 100% green energy smells like greenwashing."
+    ],
     ("sustainability", "neutral", "en"): ["Where does the {offer} energy come from?"],
     ("sustainability", "positive", "en"): ["Love the new solar park near {city}."],
     # careers
     ("careers", "negative", "it"): [
         "Colloquio a {city} e poi sparite senza una risposta.",
-        "Stage non retribuito per {jobs}? Ma siamo nel 2026?",
+        "Stage non retribuito per {jobs}, ma siamo nel 2026?",
         "Candidatura inviata {days} giorni fa, nemmeno una mail di conferma.",
     ],
     ("careers", "neutral", "it"): [
@@ -349,7 +351,7 @@ MENTION_CORES = {
     ],
     ("careers", "positive", "it"): [
         "Primo giorno in Lumina come {jobs}, emozionato!",
-        "Colloquio serio e ben organizzato, bella esperienza.",
+        "Colloquio a {city} serio e ben organizzato, bella esperienza.",
         "Ambiente di lavoro top, consiglio a chi cerca come {jobs}.",
     ],
     ("careers", "negative", "en"): ["Interviewed in {city} and then ghosted."],
@@ -358,8 +360,10 @@ MENTION_CORES = {
     # competitors
     ("competitors", "negative", "it"): [
         "Quasi quasi passo a {competitor}, almeno rispondono.",
-        "Mio cugino con {competitor} paga la metà. Io resto qui a farmi spennare?",
-        "Disdetta fatta, vado con {competitor}.",
+        "Da {month} passo a {competitor}, almeno loro rispondono.",
+        "Con {competitor} la bolletta di {month} sarebbe stata più bassa, lo so.",
+        "Mio cugino a {city} con {competitor} paga la metà e io resto qui a farmi spennare?",
+        "Disdetta fatta il {date}, vado con {competitor}.",
     ],
     ("competitors", "neutral", "it"): [
         "Meglio Lumina o {competitor} per una famiglia di quattro persone?",
@@ -378,13 +382,13 @@ MENTION_CORES = {
     ("competitors", "positive", "en"): ["Left {competitor} for Lumina, no regrets."],
     # corporate
     ("corporate", "negative", "it"): [
-        "Utili record e bollette alle stelle, complimenti a Lumina.",
-        "Dividendi agli azionisti e assistenza a pezzi.",
+        "Utili record e bollette alle stelle anche a {city}, complimenti a Lumina.",
+        "Dividendi agli azionisti e assistenza a pezzi da {month}.",
         "Ennesimo rincaro annunciato per {month}, e i clienti pagano.",
     ],
     ("corporate", "neutral", "it"): [
         "Lumina presenta il piano industriale a {city} a {month}.",
-        "Qualcuno ha letto l'intervista all'AD di Lumina?",
+        "Qualcuno ha letto l'intervista all'AD di Lumina sul piano per {city}?",
         "Lumina apre un nuovo centro operativo a {city}.",
     ],
     ("corporate", "positive", "it"): [
@@ -392,13 +396,16 @@ MENTION_CORES = {
         "Lumina assume a {city}: una buona notizia per il territorio.",
         "Lumina sponsor della maratona di {city}, bravi!",
     ],
-    ("corporate", "negative", "en"): ["Record profits and sky-high bills, well done Lumina."],
+    ("corporate", "negative", "en"): [
+        "Record profits and sky-high bills in {city}, well done Lumina.",
+        "Another price rise announced for {month_en}, customers pay again.",
+    ],
     ("corporate", "neutral", "en"): ["Lumina opens a new operations centre in {city}."],
     ("corporate", "positive", "en"): ["Nice move by Lumina for families in need in {city}."],
     # the crisis week: an outage plus wrong bills
     ("crisis_outage", "negative", "it"): [
         "Blackout a {city} da {hours} ore e il numero guasti non risponde.",
-        "Di nuovo senza luce a {city}! Quando intendete risolvere?",
+        "Di nuovo senza luce a {city}, quando intendete risolvere?",
         "Mezza {city} al buio e da Lumina nemmeno un comunicato.",
         "Senza corrente da ieri a {city}, ho perso tutto il congelatore.",
         "{hours} ore senza luce a {city} e l'app dice che è tutto regolare.",
@@ -416,18 +423,18 @@ MENTION_CORES = {
     ],
     ("crisis_billing", "negative", "it"): [
         "Bolletta di {amount} per errore di sistema, e ora chi mi restituisce i soldi?",
-        "Addebito doppio anche a me! {amount} prelevati due volte.",
+        "Addebito doppio anche a me, {amount} prelevati due volte!",
         "Ci avete prelevato {amount} a tutti per un errore vostro, rimborsate subito.",
         "Conto in rosso per il vostro doppio addebito di {amount}.",
-        "Bollette sbagliate a mezza Italia e il servizio clienti tace.",
+        "Bollette sbagliate da {city} in giù e il servizio clienti tace.",
         "Fattura di {amount} con consumi inventati, pratica {order}.",
     ],
     ("crisis_billing", "neutral", "it"): [
-        "Anche a voi è arrivato il doppio addebito? Come si chiede il rimborso?",
+        "Come si chiede il rimborso del doppio addebito di {amount}?",
     ],
     ("crisis_billing", "negative", "en"): [
         "Double charged {eur} because of your system error, refund now.",
-        "Wrong bills everywhere and customer care is silent.",
+        "Wrong bills from {city} to the south and customer care is silent.",
     ],
 }
 
@@ -531,8 +538,8 @@ NEWS_CORES = {
         "Lumina Energia, guasto a catena: {city} al buio per ore",
     ],
     "crisis_billing": [
-        'Doppio addebito in bolletta, Lumina Energia: "Errore tecnico, rimborsi in arrivo"',
-        "Bollette sbagliate, il Codacons contro Lumina Energia",
+        'Doppio addebito in bolletta a {city}, Lumina Energia: "Errore tecnico, rimborsi in arrivo"',
+        "Bollette sbagliate a {city}, il Codacons contro Lumina Energia",
     ],
 }
 NEWS_OUTLETS = (

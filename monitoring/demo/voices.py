@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import ClassVar
+
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -80,7 +84,6 @@ class _MentionText:
         self.opener = C.Choice(
             [T.OPENERS[(lang, s)] for lang in T.LANGS for s in T.SENTIMENTS] + [[""]]
         )
-        self.opener_comma = np.array([v.endswith(", ") for v in self.opener.values.to_pylist()])
         self.detail = C.Templates(
             [T.DETAILS[(lang, s)] for lang in T.LANGS for s in T.SENTIMENTS] + [[""]],
             [lang for lang in T.LANGS for _ in T.SENTIMENTS] + ["it"],
@@ -91,7 +94,8 @@ class _MentionText:
         self.emoji = C.Choice([T.EMOJI[s] for s in T.SENTIMENTS] + [[""]])
         self.hashtag = C.Choice([T.HASHTAGS[t] for t in T.TOPICS] + [[""]])
 
-    def compose(self, plat, topic, sent, lang, rng) -> pa.Array:
+    def parts(self, plat, topic, sent, lang, rng) -> MentionParts:
+        """Each row's parts (before any repeat is avoided); see ``MentionParts``."""
         n = len(plat)
         r = rng.integers(0, 2**31 - 1, (12, n))
         news = plat == PI["news"]
@@ -100,33 +104,98 @@ class _MentionText:
             return np.where(news, empty_group, values)
 
         core_group = (topic * 3 + sent) * 2 + lang
-        body = C.where(
-            news,
-            self.news.fill(topic, r[0], r[1]),
-            self.cores.fill(core_group, r[0], r[1]),
+
+        def core(rows: np.ndarray, shift: int) -> np.ndarray:
+            a, b = r[0][rows] + shift, r[1][rows] + shift
+            drawn = C.where(
+                news[rows],
+                self.news.fill(topic[rows], a, b),
+                self.cores.fill(core_group[rows], a, b),
+            )
+            return _objects(drawn)
+
+        everyone = np.arange(n)
+        return MentionParts(
+            addressee=_objects(self.addressee.pick(lang * NP + plat, r[2])),
+            opener=_objects(self.opener.pick(grp(lang * 3 + sent, 6), r[3])),
+            core=core(everyone, 0),
+            detail=_objects(self.detail.fill(grp(lang * 3 + sent, 6), r[4], r[5])),
+            closing=_objects(self.closing.pick(grp(lang * 3 + sent, 6), r[6])),
+            emoji=_objects(self.emoji.pick(grp(sent, 3), r[7])),
+            hashtag=_objects(self.hashtag.pick(grp(topic, len(T.TOPICS)), r[8])),
+            redraw_core=core,
+            r=r[9:12],
+            news=news,
+            italian=lang == IT,
+            negative=sent == NEG,
         )
-        opener_idx = self.opener.index(grp(lang * 3 + sent, 6), r[3])
+
+
+def _objects(array: pa.Array) -> np.ndarray:
+    return np.asarray(array.to_pylist(), dtype=object)
+
+
+@dataclass
+class MentionParts:
+    """One batch's mention parts as object arrays, so single rows can be redrawn.
+
+    ``SENTENCES`` are the parts a reader notices when they repeat; ``generator`` checks them
+    over every window of consecutive mentions and redraws a core or drops an optional part.
+    """
+
+    SENTENCES: ClassVar[tuple[str, ...]] = ("addressee", "opener", "core", "detail", "closing")
+    SHORTEST: ClassVar[int] = 12  # shorter parts ("Grazie.", "Basta! ") may repeat
+
+    addressee: np.ndarray
+    opener: np.ndarray
+    core: np.ndarray
+    detail: np.ndarray
+    closing: np.ndarray
+    emoji: np.ndarray
+    hashtag: np.ndarray
+    redraw_core: Callable[[np.ndarray, int], np.ndarray]
+    r: np.ndarray
+    news: np.ndarray
+    italian: np.ndarray
+    negative: np.ndarray
+
+    def shortest(self, name: str) -> int:
+        return {"core": 1, "addressee": 16}.get(name, self.SHORTEST)
+
+    def change(self, name: str, rows: np.ndarray, attempt: int) -> None:
+        """Give ``rows`` another ``name`` part: another core sentence, or none of the others."""
+        if name == "core":
+            self.core[rows] = self.redraw_core(rows, attempt + 1)
+        else:
+            getattr(self, name)[rows] = ""
+
+    def render(self) -> pa.Array:
+        """The texts: parts joined, the brand named, slang, shouting and lazy typing applied."""
+        r, news = self.r, self.news
+        core = pa.array(self.core, pa.string())
+        opener = pa.array(self.opener, pa.string())
         # after "Ciao, " the sentence goes on in lower case
-        body = C.where(self.opener_comma[opener_idx], C.lower_first(body), body)
+        comma = pc.ends_with(opener, ", ").to_numpy(zero_copy_only=False)
+        core = C.where(comma, C.lower_first(core), core)
         text = C.join(
-            self.addressee.pick(lang * NP + plat, r[2]),
-            self.opener.values.take(pa.array(opener_idx)),
-            body,
-            self.detail.fill(grp(lang * 3 + sent, 6), r[4], r[5]),
-            self.closing.pick(grp(lang * 3 + sent, 6), r[6]),
-            self.emoji.pick(grp(sent, 3), r[7]),
-            self.hashtag.pick(grp(topic, len(T.TOPICS)), r[8]),
+            pa.array(self.addressee, pa.string()),
+            opener,
+            core,
+            *(
+                pa.array(getattr(self, k), pa.string())
+                for k in ("detail", "closing", "emoji", "hashtag")
+            ),
         )
         unnamed = ~pc.match_substring(text, "lumina", ignore_case=True).to_numpy(
             zero_copy_only=False
         )
-        tag = pa.array(T.BRAND_TAGS).take(pa.array(r[9] % len(T.BRAND_TAGS)))
+        tag = pa.array(T.BRAND_TAGS).take(pa.array(r[0] % len(T.BRAND_TAGS)))
         text = C.where(unnamed, C.join(text, tag), text)
-        casual = (lang == IT) & ~news & (r[9] % 100 < 14)
-        text = C.apply_slang(text, r[10] % len(T.SLANG), casual)
-        shouting = (sent == NEG) & ~news & (r[11] % 100 < 4)
+        casual = self.italian & ~news & (r[0] % 100 < 14)
+        text = C.apply_slang(text, r[1] % len(T.SLANG), casual)
+        shouting = self.negative & ~news & (r[2] % 100 < 4)
         text = C.where(shouting, pc.utf8_upper(text), text)
-        lazy = ~news & ~shouting & (r[11] % 100 >= 92)
+        lazy = ~news & ~shouting & (r[2] % 100 >= 92)
         return C.where(lazy, pc.utf8_lower(text), text)
 
 
