@@ -91,10 +91,13 @@ def _analyze_chunk(chunk: list[TextKey]) -> list[TextFacts]:
 
 
 # --- reading -------------------------------------------------------------------------------
+# "Pending" is written NOT EXISTS, not LEFT JOIN ... IS NULL: DuckDB 2.0.1 drops the LIMIT of
+# "items LEFT JOIN scores ... ORDER BY ... LIMIT n" while scores is empty (checked), which
+# turned the first run into one unbounded batch.
 
 _PENDING_COUNT = """
-SELECT count(*) FROM items i LEFT JOIN scores s ON s.item_id = i.item_id
-WHERE s.item_id IS NULL OR s.policy_version <> ?
+SELECT count(*) FROM items i
+WHERE NOT EXISTS (SELECT 1 FROM scores s WHERE s.item_id = i.item_id AND s.policy_version = ?)
 """
 
 _PENDING_BATCH = """
@@ -103,8 +106,9 @@ SELECT i.item_id, i.kind, i.text, i.lang_hint, i.team_id, i.channel_id, i.member
        coalesce(i.likes, 0) + coalesce(i.shares, 0) + coalesce(i.replies, 0) AS engagement,
        greatest(date_diff('second', i.created_at, i.ingested_at), 0) / 3600.0 AS hours,
        timezone(?, timezone('UTC', i.created_at))::DATE AS local_day
-FROM items i LEFT JOIN scores s ON s.item_id = i.item_id
-WHERE i.kind = ? AND i.item_id > ? AND (s.item_id IS NULL OR s.policy_version <> ?)
+FROM items i
+WHERE i.kind = ? AND i.item_id > ?
+  AND NOT EXISTS (SELECT 1 FROM scores s WHERE s.item_id = i.item_id AND s.policy_version = ?)
 ORDER BY i.item_id
 LIMIT ?
 """
@@ -149,8 +153,9 @@ class _Batch:
 _PENDING_MENTION_TEXTS = """
 WITH b AS (
     SELECT i.item_id, i.text, i.lang_hint
-    FROM items i LEFT JOIN scores s ON s.item_id = i.item_id
-    WHERE i.kind = 'mention' AND i.item_id > ? AND (s.item_id IS NULL OR s.policy_version <> ?)
+    FROM items i
+    WHERE i.kind = 'mention' AND i.item_id > ?
+      AND NOT EXISTS (SELECT 1 FROM scores s WHERE s.item_id = i.item_id AND s.policy_version = ?)
     ORDER BY i.item_id
     LIMIT ?
 )
@@ -519,9 +524,11 @@ CREATE OR REPLACE TEMP TABLE _mention_batch AS
 SELECT i.item_id, i.text, i.lang_hint, i.reach,
        coalesce(i.likes, 0) + coalesce(i.shares, 0) + coalesce(i.replies, 0) AS engagement,
        greatest(date_diff('second', i.created_at, i.ingested_at), 0) / 3600.0 AS hours
-FROM items i LEFT JOIN scores s ON s.item_id = i.item_id
+FROM items i
 WHERE i.kind = 'mention' AND i.item_id > $after AND i.item_id <= $last
-  AND (s.item_id IS NULL OR s.policy_version <> $version)
+  AND NOT EXISTS (
+      SELECT 1 FROM scores s WHERE s.item_id = i.item_id AND s.policy_version = $version
+  )
 """
 
 # monitoring.scoring.risk's mention formula, in SQL (kept equal by a test): sentiment,

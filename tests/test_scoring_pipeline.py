@@ -226,3 +226,15 @@ def test_sql_mention_risk_matches_the_python_formula(tmp_path, org, policy):
     q0 = rows(path, "SELECT explain->>'negative_replies' FROM scores WHERE item_id = ?",
               [item_id(path, "q0")])  # fmt: skip
     assert q0 == [("2",)]
+
+
+def test_batches_are_bounded_on_a_fresh_database(tmp_path, org):
+    # Regression: DuckDB 2.0.1 ignored the LIMIT of a LEFT JOIN against the empty scores table.
+    from monitoring.scoring_pipeline import _read_mentions
+
+    path = tmp_path / "s.duckdb"
+    load(path, org, [item(f"n{i}", f"u{i}", f"testo {i}") for i in range(30)])
+    first = _read_mentions(path, 0, "v1", 10)
+    second = _read_mentions(path, first.last, "v1", 10)
+    assert (first.count, second.count) == (10, 10)
+    assert len(first.keys) == 10 and second.after == first.last
