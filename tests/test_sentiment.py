@@ -199,6 +199,9 @@ def test_english_negation_and_contrast(text, label):
         (":(", "negative"),
         ("Bellooooo!!!", "positive"),
         ("perche' e' cosi' difficile? assurdo", "negative"),
+        ("Servizio pessimo,lento e caro", "negative"),  # punctuation glued between words
+        ("#GovernoLadro", "negative"),  # camel-case hashtags read as words
+        ("Ok, ci vediamo alle otto", "neutral"),  # "ok" acknowledges, it does not praise
         # sarcastic praise
         ("Complimenti, un altro disservizio", "negative"),
         ("Grazie per averci lasciato al buio tre giorni", "negative"),

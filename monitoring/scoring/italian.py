@@ -32,7 +32,7 @@ NEGATE = frozenset(
     "manco affatto nient' nessun'".split()
 ) | {"altro che"}  # "altro che risparmio!" = anything but savings
 # "non solo ... ma anche", "non appena": not negations.
-NOT_NEGATING_AFTER = {"non": frozenset({"solo", "soltanto", "appena", "vedo"})}
+NOT_NEGATING_AFTER = {"non": frozenset({"solo", "soltanto", "appena"})}
 # "poco chiaro" means unclear: poco turns a word around, but less firmly than "non".
 PARTIAL_NEGATE = frozenset({"poco", "poca", "pochi", "poche", "scarsamente"})
 PARTIAL_SCALAR = -0.5
@@ -42,30 +42,28 @@ BOOSTERS: dict[str, float] = {
     for w in (
         "molto molta molti molte troppo troppa troppi troppe davvero veramente proprio super "
         "estremamente assolutamente totalmente completamente decisamente particolarmente "
-        "incredibilmente tanto tanta tanti tante così cosi parecchio assai mega iper ultra "
+        "incredibilmente tanto tanta tanti tante così cosi cosi' parecchio assai mega iper ultra "
         "tremendamente terribilmente profondamente altamente enormemente straordinariamente "
-        "più piu sempre_più oltremodo stramaledettamente davvero_davvero veramente_veramente "
-        "ancora_più particolarmente eccessivamente infinitamente immensamente sommamente "
-        "seriamente follemente pazzescamente maledettamente fortemente"
+        "più piu piu' oltremodo stramaledettamente eccessivamente infinitamente immensamente "
+        "sommamente seriamente follemente pazzescamente maledettamente fortemente"
     ).split()
 }
 BOOSTERS.update(
     {
         w: B_DECR
         for w in (
-            "abbastanza piuttosto quasi leggermente alquanto po' un_po' meno relativamente "
-            "vagamente discretamente parzialmente moderatamente lievemente appena_appena "
-            "tutto_sommato"
+            "abbastanza piuttosto quasi leggermente alquanto po' meno relativamente vagamente "
+            "discretamente parzialmente moderatamente lievemente"
         ).split()
     }
 )
 
 # Contrast: what follows dominates (VADER's rule for "but": before x0.5, after x1.5).
 CONTRAST = frozenset(
-    {"ma", "però", "pero'", "tuttavia", "eppure", "ciononostante", "bensì", "peccato", "purtroppo"}
+    "ma però pero' tuttavia eppure ciononostante bensì bensi' peccato purtroppo".split()
 )
 # "mai stato così contento": with così/tanto between them, mai intensifies (VADER's "never so").
-NEVER_SO = (frozenset({"mai"}), frozenset({"così", "cosi", "tanto", "tanta", "tanti", "tante"}))
+NEVER_SO = (frozenset({"mai"}), frozenset("così cosi cosi' tanto tanta tanti tante".split()))
 NEVER_SO_SCALAR = 1.25
 # Praise that a complaint turns sarcastic: "Complimenti, un altro capolavoro di incompetenza".
 PRAISE = frozenset(
@@ -91,6 +89,10 @@ _LAUGH = re.compile(r"a?(?:ha){2,}h?|(?:ah){2,}a?|(?:eh){2,}e?|e?(?:he){2,}h?")
 _REPEAT3 = re.compile(r"(.)\1{2,}")
 _REPEAT2 = re.compile(r"(.)\1+")
 _ISSIMO = re.compile(r"^(.{3,}?)(h?)issim([oaie])$")
+# "pessimo,lento" or "bello...ottimo": punctuation glued between words still ends a clause.
+_GLUED = re.compile(r"(?<=[^\W\d_])([,;!?…]+|\.{2,})(?=[^\W\d_])")
+_CAMEL_HASHTAG = re.compile(r"#\w*[a-zà-ù][A-ZÀ-Ù]\w*")
+_CAMEL_CUT = re.compile(r"(?<=[a-zà-ù])(?=[A-ZÀ-Ù])")
 
 
 def fold_accents(word: str) -> str:
@@ -165,6 +167,9 @@ class ItalianSentimentAnalyzer(SentimentIntensityAnalyzer):
         after it (a comma, full stop, ...), which bounds negation and boosters."""
         text = _EMOJI_NOISE.sub("", text.replace("’", "'").replace("‘", "'"))
         text = _EMOJI.sub(r" \g<0> ", text)
+        text = _GLUED.sub(r"\1 ", text)
+        if "#" in text:  # "#GovernoLadro" reads as "Governo Ladro"
+            text = _CAMEL_HASHTAG.sub(lambda m: _CAMEL_CUT.sub(" ", m.group()), text)
         tokens: list[str] = []
         folded: list[str] = []
         ends: list[bool] = []
