@@ -238,3 +238,33 @@ def test_batches_are_bounded_on_a_fresh_database(tmp_path, org):
     second = _read_mentions(path, first.last, "v1", 10)
     assert (first.count, second.count) == (10, 10)
     assert len(first.keys) == 10 and second.after == first.last
+
+
+def test_score_command_prints_counts(tmp_path, org, monkeypatch):
+    from click.testing import CliRunner
+
+    from monitoring.cli import cli
+
+    path = tmp_path / "s.duckdb"
+    load(path, org, BASE)
+    result = CliRunner().invoke(cli, ["--db", str(path), "score", "--workers", "1"])
+    assert result.exit_code == 0, result.output
+    assert "scored 6 items (5 distinct texts) with policy 2026.11+" in result.stdout
+    assert "2 hits, 2 flagged" in result.stdout
+    again = CliRunner().invoke(cli, ["--db", str(path), "score"])
+    assert again.exit_code == 0 and "scored 0 items" in again.stdout
+
+
+def test_score_command_rejects_a_bad_policy_before_touching_the_database(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from monitoring.cli import cli
+
+    bad = tmp_path / "policy.yaml"
+    bad.write_text("version: '1'\nrules:\n  - id: a\n    kind: channel\n    severity: low\n")
+    monkeypatch.setenv("SENTINELLA_POLICY", str(bad))
+    path = tmp_path / "s.duckdb"
+    result = CliRunner().invoke(cli, ["--db", str(path), "score"])
+    assert result.exit_code == 2
+    assert f"{bad}:3: rules[0].channel.category: Field required" in result.output
+    assert not path.exists()
