@@ -33,8 +33,9 @@ NEGATE = frozenset(
 ) | {"altro che"}  # "altro che risparmio!" = anything but savings
 # "non solo ... ma anche", "non appena": not negations.
 NOT_NEGATING_AFTER = {"non": frozenset({"solo", "soltanto", "appena"})}
-# "poco chiaro" means unclear: poco turns a word around, but less firmly than "non".
-PARTIAL_NEGATE = frozenset({"poco", "poca", "pochi", "poche", "scarsamente"})
+# "poco chiaro" means unclear: poco turns a word around, but less firmly than "non"; so does
+# "contro" ("una legge contro la violenza" is good news).
+PARTIAL_NEGATE = frozenset({"poco", "poca", "pochi", "poche", "scarsamente", "contro"})
 PARTIAL_SCALAR = -0.5
 
 BOOSTERS: dict[str, float] = {
