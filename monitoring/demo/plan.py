@@ -189,7 +189,13 @@ class Calendar:
         tod = np.where(day == self.n_days - 1, tod * self.last_frac, tod)
         base = to_us(datetime.combine(self.first, datetime.min.time()))
         t = base + (day * 86400 + tod * 86400 - self.offset_hours[day] * 3600) * US
-        return np.clip(t.astype(np.int64), self.start_us, self.end_us - 1)
+        t = t.astype(np.int64)
+        # the zone offset can push the first/last hours out of the period: fold them back in
+        # (clipping would stack them on one instant)
+        lo, hi = self.start_us, self.end_us - 1
+        t = np.where(t < lo, 2 * lo - t, t)
+        t = np.where(t > hi, 2 * hi - t, t)
+        return np.clip(t, lo, hi)
 
 
 def to_us(moment: datetime) -> int:

@@ -257,8 +257,8 @@ MENTION_CORES = {
         "Daily sales calls about {offer}, stop it!",
     ],
     ("offers", "neutral", "en"): [
-        "Is {offer} available for existing customers?",
-        "What's the kWh price on {offer}?",
+        "Is {offer} available for customers in {city}?",
+        "What's the kWh price on {offer} from {month_en}?",
     ],
     ("offers", "positive", "en"): [
         "Switched to {offer}, saving {percent} so far.",
@@ -292,8 +292,8 @@ MENTION_CORES = {
         "Is the website down today around {time}?",
     ],
     ("digital", "positive", "en"): [
-        "The new app is great, {feature} finally works.",
-        "Sorted {feature} in the app in two minutes.",
+        "The new app is great, {feature} finally works since {month_en}.",
+        "Sorted {feature} in the app in {n} minutes.",
     ],
     # stores
     ("stores", "negative", "it"): [
@@ -309,19 +309,21 @@ MENTION_CORES = {
         "Al {store} si può pagare la bolletta?",
     ],
     ("stores", "positive", "it"): [
-        "Al {store} mi hanno risolto tutto in dieci minuti, gentilissimi.",
-        "Bellissima esperienza al {store}, personale preparato.",
-        "Grazie al {store} per la pazienza con mia nonna.",
-        "Al {store} finalmente qualcuno che spiega le cose chiaramente.",
+        "Al {store} mi hanno risolto tutto in {n} minuti, gentilissimi.",
+        "Bellissima esperienza al {store} il {date}, personale preparato.",
+        "Grazie al {store} per la pazienza con mia nonna di {age} anni.",
+        "Al {store} finalmente qualcuno che spiega la pratica {order} chiaramente.",
     ],
-    ("stores", "negative", "en"): ["Waited an hour at the {store} for nothing."],
-    ("stores", "neutral", "en"): ["Opening hours of the {store} on Saturday?"],
-    ("stores", "positive", "en"): ["Great help at the {store}, very kind staff."],
+    ("stores", "negative", "en"): ["Waited {minutes} minutes at the {store} for nothing."],
+    ("stores", "neutral", "en"): ["Opening hours of the {store} on {date_en}?"],
+    ("stores", "positive", "en"): [
+        "Great help at the {store} with ticket {order}, very kind staff."
+    ],
     # sustainability
     ("sustainability", "negative", "it"): [
-        "L'energia verde al 100% della {offer} sembra più greenwashing che altro.",
+        "L'energia verde al 100% della {offer} a {city} sembra più greenwashing che altro.",
         "Parlate di sostenibilità e poi mandate bollette cartacee da {n} pagine.",
-        "I certificati verdi della {offer} chi li ha visti?",
+        "I certificati verdi della {offer} di {month} chi li ha visti?",
     ],
     ("sustainability", "neutral", "it"): [
         "Da dove arriva l'energia della {offer}?",
@@ -334,9 +336,9 @@ MENTION_CORES = {
         "Ottima l'iniziativa sulle comunità energetiche a {city}.",
     ],
     ("sustainability", "negative", "en"): [
-        "{offer} as 100% green energy smells like greenwashing."
+        "{offer} as 100% green energy in {city} smells like greenwashing."
     ],
-    ("sustainability", "neutral", "en"): ["Where does the {offer} energy come from?"],
+    ("sustainability", "neutral", "en"): ["Where does the {offer} energy in {city} come from?"],
     ("sustainability", "positive", "en"): ["Love the new solar park near {city}."],
     # careers
     ("careers", "negative", "it"): [
@@ -356,7 +358,9 @@ MENTION_CORES = {
     ],
     ("careers", "negative", "en"): ["Interviewed in {city} and then ghosted."],
     ("careers", "neutral", "en"): ["Are you hiring {jobs_en} in {city}?"],
-    ("careers", "positive", "en"): ["First day at Lumina as one of the {jobs_en}, excited!"],
+    ("careers", "positive", "en"): [
+        "First day at Lumina in {city} as one of the {jobs_en}, excited!"
+    ],
     # competitors
     ("competitors", "negative", "it"): [
         "Quasi quasi passo a {competitor}, almeno rispondono.",
@@ -371,15 +375,15 @@ MENTION_CORES = {
         "Lumina e {competitor} hanno lo stesso distributore a {city}?",
     ],
     ("competitors", "positive", "it"): [
-        "Tornato da {competitor} a Lumina, non me ne pento.",
-        "Dopo anni con {competitor}, Lumina è un altro mondo.",
-        "Confrontato con {competitor}: Lumina vince su assistenza e prezzo.",
+        "Tornato da {competitor} a Lumina a {month}, non me ne pento.",
+        "Dopo {n} anni con {competitor}, Lumina è un altro mondo.",
+        "Confrontato con {competitor} a {city}: Lumina vince su assistenza e prezzo.",
     ],
     ("competitors", "negative", "en"): [
-        "Thinking of switching to {competitor}, at least they reply."
+        "Thinking of switching to {competitor} in {month_en}, at least they reply."
     ],
-    ("competitors", "neutral", "en"): ["Lumina or {competitor} for a family of four?"],
-    ("competitors", "positive", "en"): ["Left {competitor} for Lumina, no regrets."],
+    ("competitors", "neutral", "en"): ["Lumina or {competitor} for a family of {n}?"],
+    ("competitors", "positive", "en"): ["Left {competitor} for Lumina in {month_en}, no regrets."],
     # corporate
     ("corporate", "negative", "it"): [
         "Utili record e bollette alle stelle anche a {city}, complimenti a Lumina.",
@@ -515,10 +519,10 @@ NEWS_CORES = {
         "Maltempo, disagi alla rete elettrica di {city}",
     ],
     "offers": [
-        "Luce e gas, la nuova {offer} di Lumina Energia alla prova",
+        "Luce e gas, la nuova {offer} di Lumina Energia alla prova a {city}",
         "Tariffe di {month}: Lumina Energia tra le più convenienti",
     ],
-    "digital": ["Lumina Energia rinnova l'app: arriva {feature}"],
+    "digital": ["Lumina Energia rinnova l'app a {month}: arriva {feature}"],
     "stores": ["Lumina Energia apre un nuovo Lumina Point a {city}"],
     "sustainability": [
         "Lumina Energia inaugura un parco fotovoltaico vicino a {city}",
@@ -526,7 +530,7 @@ NEWS_CORES = {
     ],
     "careers": ["Lumina Energia cerca {jobs} a {city}: le posizioni aperte"],
     "competitors": [
-        "Mercato libero, sfida tra Lumina Energia e {competitor}",
+        "Mercato libero, sfida tra Lumina Energia e {competitor} a {city}",
         "{competitor} e Lumina Energia: il confronto sulle tariffe di {month}",
     ],
     "corporate": [
