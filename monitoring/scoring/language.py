@@ -111,6 +111,7 @@ def _words(text: str) -> list[str]:
 
 
 def _by_stopwords(words: list[str]) -> str | None:
+    """'it' or 'en' when the function words leave no doubt, else None (ask lingua)."""
     hits = {lang: sum(1 for w in words if w in stop) for lang, stop in STOPWORDS.items()}
     if hits["other"]:
         return None
@@ -129,7 +130,7 @@ def _lingua(text: str) -> str | None:
 
 def _short_text_language(text: str, words: list[str], hint: str | None) -> str | None:
     if hint:
-        return hint
+        return hint.lower()
     if words:
         it_hits, en_hits = _lexicon_hits(words)
         if it_hits != en_hits:
