@@ -451,7 +451,7 @@ def score_pending(
     finally:
         bar.close()
         scorer.close()
-    reaction_updates = refresh_reactions(path, policy, org, version)
+    reaction_updates = refresh_reactions(path, policy, org, version, batch)
     return ScoreResult(
         scored=totals["scored"],
         distinct_texts=scorer.distinct,
@@ -637,11 +637,19 @@ WHERE s.policy_version = ?
 """
 
 
-def refresh_reactions(path: Path, policy: PolicyConfig, org: OrgConfig, version: str) -> int:
-    """Recompute risk for posts whose count of negative public replies changed since scoring."""
+def refresh_reactions(
+    path: Path, policy: PolicyConfig, org: OrgConfig, version: str, batch: int = BATCH_ITEMS
+) -> int:
+    """Recompute risk for posts whose count of negative public replies changed since scoring
+    (no text work: the stored explanation holds every other input). Written in batches."""
     rows = db.read(path, lambda conn: conn.execute(_STALE_REACTIONS, [version]).fetchall())
-    if not rows:
-        return 0
+    for start in range(0, len(rows), batch):
+        table = _reaction_updates(rows[start : start + batch], policy, org)
+        db.write(path, lambda conn, table=table: _write_reactions(conn, table, version))
+    return len(rows)
+
+
+def _reaction_updates(rows: list[tuple], policy: PolicyConfig, org: OrgConfig) -> pa.Table:
     settings = policy.risk
     updates: dict[str, list] = {name: [] for name in _SCORES_SCHEMA.names}
     for item_id, kind, created_at, compound, explain_text, n in rows:
@@ -666,20 +674,18 @@ def refresh_reactions(path: Path, policy: PolicyConfig, org: OrgConfig, version:
         )  # fmt: skip
         for name, value in zip(_SCORES_SCHEMA.names, values, strict=True):
             updates[name].append(value)
-    table = pa.Table.from_pydict(updates, schema=_SCORES_SCHEMA)
+    return pa.Table.from_pydict(updates, schema=_SCORES_SCHEMA)
 
-    def work(conn: duckdb.DuckDBPyConnection) -> None:
-        conn.register("_reaction", table)
-        try:
-            conn.execute(
-                """
-                UPDATE scores SET risk = r.risk, flagged = r.flagged, explain = r.explain::JSON
-                FROM _reaction r WHERE scores.item_id = r.item_id
-                """
-            )
-            _upsert_flags(conn, "_reaction", version)
-        finally:
-            conn.unregister("_reaction")
 
-    db.write(path, work)
-    return len(rows)
+def _write_reactions(conn: duckdb.DuckDBPyConnection, table: pa.Table, version: str) -> None:
+    conn.register("_reaction", table)
+    try:
+        conn.execute(
+            """
+            UPDATE scores SET risk = r.risk, flagged = r.flagged, explain = r.explain::JSON
+            FROM _reaction r WHERE scores.item_id = r.item_id
+            """
+        )
+        _upsert_flags(conn, "_reaction", version)
+    finally:
+        conn.unregister("_reaction")
