@@ -155,8 +155,9 @@ def apply_slang(text: pa.Array, rule: np.ndarray, mask: np.ndarray) -> pa.Array:
     for k, (old, new) in enumerate(T.SLANG):
         rows = mask & (rule == k)
         if rows.any():
-            replaced = pc.replace_substring(text, old, new)
-            text = pc.if_else(pa.array(rows), replaced, text)
+            chosen = pa.array(rows)
+            replaced = pc.replace_substring(text.filter(chosen), old, new)
+            text = pc.replace_with_mask(text, chosen, replaced)
     return text
 
 
