@@ -133,6 +133,9 @@ class ItalianSentimentAnalyzer(SentimentIntensityAnalyzer):
         self.folded.update(self.lexicon)
         self._cache: dict[str, float | None] = {}
         self._raw_cache: dict[str, tuple[tuple[str, ...], tuple[str, ...], bool]] = {}
+        # simplemma loads its Italian dictionary on first use (about a second): pay it here,
+        # once per process, not inside the first batch a scoring worker times.
+        simplemma.lemmatize("essere", lang="it")
 
     def make_lex_dict(self) -> dict[str, float]:
         """Like VADER's, but tolerant of blank lines and keyed on lower case. Also collects the
