@@ -266,3 +266,21 @@ def test_cli_refuses_a_non_empty_database_unless_forced_and_keeps_the_audit_log(
     assert rows(path, "SELECT value FROM meta WHERE key = 'demo_seed'")[0][0] == "2"
     actions = [r[0] for r in rows(path, "SELECT action FROM audit_log ORDER BY audit_id")]
     assert actions == ["export", "demo.reset"]
+
+
+def test_an_organization_without_the_demo_teams_is_a_one_line_error(tmp_path, monkeypatch):
+    org = tmp_path / "org.yaml"
+    org.write_text(
+        "brand: {name: Acme}\n"
+        "channels: [{id: x_main, name: X, platform: x}]\n"
+        "teams: [{id: care, name: Care, governance: decentralized, channels: [x_main]}]\n"
+    )
+    monkeypatch.setenv("SENTINELLA_ORG", str(org))
+    path = tmp_path / "other.duckdb"
+    result = CliRunner().invoke(cli, ["--db", str(path), "demo", "--quiet"])
+    assert result.exit_code == 2
+    assert result.output.strip().splitlines() == [
+        "Error: demo: the demo needs the demo organization's teams; "
+        "org.yaml has no team 'customer_care'"
+    ]
+    assert not path.exists()
