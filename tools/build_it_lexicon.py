@@ -546,6 +546,24 @@ CURATED = """
 -2.3 = vile:a indegno:a ciofeca:n boiata:n mazzata:n
 -2.5 = ignobile:a orrore:n obbrobrio:n porcata:n porcheria:n cagata:n malaffare:n
 -2.5 = vergognosamente
+2.5 = genialità
+2.2 = generosità
+2.0 = risata:n altruismo:n bravura:n
+1.5 = umiltà epic
+1.2 = commozione:n
+1.0 = perdono:n
+0.8 = sorpresa:n impegno:n vicinanza:n competenza:n
+-0.8 = scettico:a imperfetto:a furbo:a
+-1.0 = pesante:a indifferenza:n cordoglio:n condoglianze pentimento:n
+-1.2 = malinconia:n incertezza:n
+-1.3 = rottura:n cinismo:n
+-1.5 = solitudine:n invidia:n gelosia:n rimorso:n pessimismo:n cringe trash furbata:n
+-1.8 = antipatico:a presuntuoso:a superbia:n favoritismo:n pazzia:n furbetto:n dimettiti
+-1.8 = dimettetevi
+-2.0 = sfruttato:a vendetta:n egoismo:n demenza:n flop
+-2.2 = arroganza:n
+-2.3 = odioso:a
+-2.5 = traditore:n
 """
 
 # valence = phrases separated by "|"
