@@ -564,6 +564,16 @@ CURATED = """
 -2.2 = arroganza:n
 -2.3 = odioso:a
 -2.5 = traditore:n
+2.0 = azzeccato:a raffinato:a buongusto convincente:a
+1.5 = originale:a orecchiabile:a credibile:a solare:a curato:a
+1.0 = riuscito:a
+-1.0 = prevedibile:a scontato:a piatto:a artificiale:a surreale:a imbarazzo:n tormentone:n
+-1.3 = banale:a ripetitivo:a finto:a kitsch sciatto:a
+-1.5 = stucchevole:a melenso:a martellante:a invadente:a insulso:a pacchiano:a pallosa
+-1.5 = palloso:a demenziale:a
+-1.8 = molesto:a snervante:a angosciante:a
+-2.3 = inguardabile:a vomito:n
+-2.5 = agghiacciante:a raccapricciante:a
 """
 
 # valence = phrases separated by "|"
