@@ -233,3 +233,11 @@ def test_import_command(tmp_path):
         result.output.strip()
         == f"Error: {odd}: cannot tell the format from the name; pass --format"
     )
+
+
+def test_repeated_ids_within_one_file_are_stored_once(db_path, tmp_path):
+    path = tmp_path / "dupes.ndjson"
+    path.write_bytes(b"\n".join([_line(**GOOD), _line(**{**GOOD, "text": "again"})]) + b"\n")
+    report = import_file(db_path, path, "x")
+    assert (report.new, report.duplicate) == (1, 1)
+    assert rows(db_path, "SELECT count(*) FROM items") == [(1,)]

@@ -47,6 +47,7 @@ class Batch:
     cursor: dict[str, Any]
     fetched: int  # records the source returned in this batch
     known: int = 0  # returned but already covered by the cursor (counted as duplicates)
+    unique: bool = False  # records hold no repeated native id (lets the store skip a dedupe)
 
 
 @dataclass

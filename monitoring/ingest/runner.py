@@ -153,7 +153,7 @@ def _store(
     keep_cursor: bool,
 ) -> InsertResult:
     items = batch.records if isinstance(batch.records, pa.Table) else items_table(batch.records)
-    result = insert_items(conn, items, entry.name)
+    result = insert_items(conn, items, entry.name, unique=batch.unique)
     if batch.rejects:
         store_rejects(conn, run_id, entry.name, entry.item_platform, batch.rejects)
     if keep_cursor:
