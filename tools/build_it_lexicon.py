@@ -574,6 +574,12 @@ CURATED = """
 -1.8 = molesto:a snervante:a angosciante:a
 -2.3 = inguardabile:a vomito:n
 -2.5 = agghiacciante:a raccapricciante:a
+2.0 = complimentarsi:v congratularsi:v gioire:v entusiasmare:v
+1.8 = emozionare:v
+-1.5 = temere:v
+-1.8 = spaventare:v
+-2.0 = schifare:v deprimere:v
+-2.5 = detestare:v terrorizzare:v
 """
 
 # valence = phrases separated by "|"
@@ -612,6 +618,7 @@ PHRASES = """
 -1.5 = aumento delle bollette | aumento delle tariffe | aumento della benzina
 -1.5 = aumento dell'iva | alzato le tariffe | alzare le tasse | stesse facce
 -2.0 = mi cadono le braccia | cadono le braccia
+-2.0 = non sopporto | non si sopporta | non li sopporto | non lo sopporto | non la sopporto
 1.0 = era ora
 0.0 = sul serio
 2.0 = buon umore
