@@ -447,7 +447,7 @@ DETAILS = {  # the mention's context, by tone
         "", "", "", "", " Sono cliente da {n} anni.", " Ho già scritto in DM.", " Codice pratica {order}.",
         " Ho chiamato {n} volte.", " È la seconda volta in {days} giorni.", " Ho due bambini piccoli.",
         " Lavoro da casa e non posso permettermelo.", " Ho anche mandato una PEC.",
-        " Mia madre ha {age} anni.", " Fino a {month} andava tutto bene.", " Allego lo screenshot.",
+        " Mia madre ha {age} anni.", " Fino al mese di {month} andava tutto bene.", " Allego lo screenshot.",
         " Aspetto dalle {time}.", " Abito a {city}.",
     ],
     ("it", "neutral"): [
