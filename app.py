@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-import pandas as pd
 import streamlit as st
 
 from monitoring import cache, first_run, i18n
@@ -45,7 +44,8 @@ if K.LANGUAGE not in st.session_state:
     st.session_state[K.LANGUAGE] = i18n.resolve_language(None, org.locale)
 i18n.use_language(i18n.resolve_language(st.session_state[K.LANGUAGE], org.locale))
 
-if cache.needs_demo(db_path):
+state = cache.app_state(db_path, org.timezone)
+if state is None:  # first run on an empty database: build the demo data
     with st.spinner(t("first_run.building")):
         try:
             first_run.build_demo(settings)
@@ -53,6 +53,7 @@ if cache.needs_demo(db_path):
             st.error(t("first_run.failed", reason=str(exc)))
             st.stop()
     cache.clear()
+    state = cache.app_state(db_path, org.timezone)
 
 navigation = st.navigation([st.Page(path, title=t(key)) for path, key in PAGES], position="sidebar")
 
@@ -62,8 +63,7 @@ def today_local() -> date:
 
 
 with st.sidebar:
-    last = cache.query(db_path, "data_bounds", org.timezone)["last_day"].iloc[0]
-    last_day = today_local() if pd.isna(last) else min(pd.Timestamp(last).date(), today_local())
+    last_day = min(state.last_day, today_local()) if state and state.last_day else today_local()
     if K.PERIOD not in st.session_state:
         st.session_state[K.PERIOD] = (last_day - timedelta(days=DEFAULT_PERIOD_DAYS - 1), last_day)
     period = st.date_input(t("filter.period"), key=K.PERIOD, format="DD/MM/YYYY")
@@ -84,7 +84,7 @@ with st.sidebar:
     )
     platforms = st.multiselect(
         t("filter.platforms"),
-        cache.query(db_path, "platforms"),
+        state.platforms if state else (),
         key=K.PLATFORMS,
         placeholder=t("filter.all"),
     )
@@ -120,7 +120,7 @@ with st.sidebar:
     if st.button(t("refresh"), help=t("refresh_help")):
         cache.clear()
 
-if cache.meta(db_path, "demo") == "true":
+if state and state.demo:
     st.warning(t("banner.demo"))
 
 try:

@@ -12,11 +12,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
 import streamlit as st
 
-from monitoring import app_db, db, queries
-from monitoring.filters import Filters
+from monitoring import app_db, queries
 from monitoring.org import OrgConfig, load_org
 
 TTL_SECONDS = 120
@@ -49,27 +47,12 @@ def many(db_path: str, calls: tuple[tuple[Any, ...], ...]) -> tuple[Any, ...]:
     return _run(db_path, work)
 
 
-@st.cache_data(ttl=TTL_SECONDS, show_spinner=False, max_entries=50)
-def meta(db_path: str, key: str) -> str | None:
-    return _run(db_path, lambda conn: db.get_meta(conn, key))
-
-
-@st.cache_data(ttl=TTL_SECONDS, show_spinner=False, max_entries=100)
-def crisis_spikes(db_path: str, filters: Filters) -> pd.DataFrame:
-    """Crisis episodes in the slice (monitoring.crisis, the rule shared with alerts)."""
-    from monitoring.crisis import detect_spikes
-
-    return _run(db_path, lambda conn: detect_spikes(conn, filters))
-
-
-@st.cache_data(ttl=TTL_SECONDS, show_spinner=False, max_entries=10)
-def failed_deliveries(db_path: str) -> pd.DataFrame | None:
-    """Alerts whose webhook delivery failed, when the alerts module is installed."""
-    try:
-        from monitoring.alerts import failed_deliveries as failed
-    except ImportError:  # the alerts module arrives with issue 8; the Overview works without
+@st.cache_data(ttl=TTL_SECONDS, show_spinner=False, max_entries=20)
+def app_state(db_path: str, timezone: str) -> queries.AppState | None:
+    """app.py's per-run facts in one read; None when the first run must build the demo."""
+    if not Path(db_path).exists():
         return None
-    return _run(db_path, failed)
+    return _run(db_path, lambda conn: queries.app_state(conn, timezone))
 
 
 def _mtime(path: str | Path) -> float:
@@ -79,7 +62,9 @@ def _mtime(path: str | Path) -> float:
         return 0.0
 
 
-@st.cache_data(show_spinner=False, max_entries=20)
+# Configuration is cached as a resource (kept by the refresh button, re-read when the file's
+# modification time changes): parsing and validating org.yaml costs ~0.1 s.
+@st.cache_resource(show_spinner=False, max_entries=20)
 def _org(path: str, mtime: float) -> OrgConfig:
     return load_org(path)
 
@@ -106,15 +91,32 @@ def clear() -> None:
     st.cache_data.clear()
 
 
-@st.cache_data(ttl=TTL_SECONDS, show_spinner=False, max_entries=10)
-def needs_demo(db_path: str) -> bool:
-    """Whether the first run must build the demo data (cached: checked on every script run)."""
-    from monitoring.first_run import needs_demo as check
-
-    return check(db_path)
-
-
 def fresh(db_path: str, name: str, *args: Any) -> Any:
     """``queries.<name>(conn, *args)`` without the cache: for what a person just changed."""
     function = getattr(queries, name)
     return _run(db_path, lambda conn: function(conn, *args))
+
+
+def fresh_many(db_path: str, calls: tuple[tuple[Any, ...], ...]) -> tuple[Any, ...]:
+    """``many`` without the cache."""
+    return _run(
+        db_path, lambda conn: tuple(getattr(queries, name)(conn, *args) for name, *args in calls)
+    )
+
+
+def weekly_report_html(db_path: str, week: str, team: str | None, org: OrgConfig, lang: str) -> str:
+    """The manager's weekly report (monitoring.report), rendered on demand, never cached.
+
+    Imported here, not at page load: the report pulls in matplotlib (about a second). Its
+    read-only connection takes the dashboard's read lock like every other read.
+    """
+    from monitoring.report import render_report
+
+    with app_db.LOCK.reading():
+        return render_report(db_path, week, team=team, org=org, lang=lang)
+
+
+def weekly_report_pdf(html: str) -> bytes:
+    from monitoring.report import render_pdf
+
+    return render_pdf(html)

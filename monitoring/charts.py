@@ -41,7 +41,6 @@ HEALTH_COLOR = "#0072B2"
 def _layout(fig: go.Figure, title: str | None = None, height: int = 340) -> go.Figure:
     fig.update_layout(
         title=title,
-        template="plotly_white",
         separators=plotly_separators(),
         height=height,
         margin={"l": 10, "r": 10, "t": 80 if title else 10, "b": 10},

@@ -20,6 +20,7 @@ DEMO_SEED = 7
 
 
 def _is_empty(db_path: str | Path) -> bool:
+    """True when the file is missing, has no schema yet, or holds no item."""
     path = Path(db_path)
     if not path.exists():
         return True
@@ -27,12 +28,6 @@ def _is_empty(db_path: str | Path) -> bool:
         return not db.read(path, lambda conn: db.scalar(conn, "SELECT count(*) FROM items"))
     except duckdb.CatalogException:
         return True
-
-
-def needs_demo(db_path: str | Path) -> bool:
-    """True when the file is missing, has no schema yet, or holds no item."""
-    with app_db.LOCK.reading():
-        return _is_empty(db_path)
 
 
 def build_demo(settings: Settings, mentions: int = DEMO_MENTIONS, seed: int = DEMO_SEED) -> bool:

@@ -165,10 +165,6 @@ MESSAGES: M = _pairs(
         "A spike is a 24-hour window with far more negative mentions than the previous 7 "
         "days' mean (mean + 3σ, at least triple, at least 20 mentions).",
     ),
-    overview__crisis_unavailable=(
-        "Il rilevamento dei picchi non è installato.",
-        "Spike detection is not installed.",
-    ),
     overview__no_crisis=(
         "Nessun picco di menzioni negative nel periodo.",
         "No spike of negative mentions in the period.",

@@ -15,6 +15,7 @@ Conventions:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
@@ -77,14 +78,31 @@ def _bucket(f: Filters, column: str = "i.created_at") -> tuple[str, list]:
     return f"date_trunc('{grain(f)}', {local_time(column)})::DATE", [f.timezone]
 
 
+# Every time zone's offset is a multiple of 15 minutes, so 15-minute UTC slots fall wholly
+# inside one local day: aggregating per slot first and converting only the slots' starts to
+# local time gives the same days as converting every row, several times faster.
+SLOT = "time_bucket(INTERVAL 15 MINUTE, i.created_at)"
+
+
+def _by_local_bucket(f: Filters, inner: str, sums: list[str]) -> tuple[str, list]:
+    """Wrap a query grouped by ``slot`` (see SLOT) into one grouped by local day/week."""
+    bucket, params = _bucket(f, "slot")
+    totals = ", ".join(f"sum({c})::BIGINT AS {c}" for c in sums)
+    return (
+        f"SELECT {bucket} AS bucket, {totals} FROM ({inner}) GROUP BY ALL ORDER BY bucket",
+        params,
+    )
+
+
 # --- sidebar choices ----------------------------------------------------------------------
 
 
 def data_bounds(conn: duckdb.DuckDBPyConnection, timezone: str) -> pd.DataFrame:
     """First and last item day (local) and the item count: the sidebar's period limits."""
+    # Convert the two aggregates, not every row: min/max of the raw column is nearly free.
     sql = f"""
-        SELECT min({local_time("created_at")})::DATE AS first_day,
-               max({local_time("created_at")})::DATE AS last_day, count(*) AS items
+        SELECT {local_time("min(created_at)")}::DATE AS first_day,
+               {local_time("max(created_at)")}::DATE AS last_day, count(*) AS items
         FROM items
     """
     return _df(conn, sql, [timezone, timezone])
@@ -102,6 +120,28 @@ def item_count(conn: duckdb.DuckDBPyConnection) -> int:
     return int(scalar(conn, "SELECT count(*) FROM items") or 0)
 
 
+@dataclass(frozen=True)
+class AppState:
+    """What app.py needs on every run, read in one go."""
+
+    last_day: date | None  # the last day with items (organization's time zone)
+    platforms: tuple[str, ...]
+    demo: bool  # meta 'demo' = 'true': the data is the generated demo's
+
+
+def app_state(conn: duckdb.DuckDBPyConnection, timezone: str) -> AppState | None:
+    """None when the database has no schema or no item yet (the first run builds the demo)."""
+    try:
+        bounds = data_bounds(conn, timezone).iloc[0]
+    except duckdb.CatalogException:
+        return None
+    if not bounds["items"]:
+        return None
+    demo = scalar(conn, "SELECT value FROM meta WHERE key = 'demo'") == "true"
+    last = pd.Timestamp(bounds["last_day"]).date()
+    return AppState(last_day=last, platforms=tuple(platforms(conn)), demo=demo)
+
+
 # --- overview -----------------------------------------------------------------------------
 
 
@@ -112,9 +152,8 @@ def mention_buckets(conn: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame
     answered, answered_in_target, reach. Summing the rows gives the period's totals.
     """
     where, params = mention_slice(f)
-    bucket, bparams = _bucket(f)
-    sql = f"""
-        SELECT {bucket} AS bucket,
+    inner = f"""
+        SELECT {SLOT} AS slot,
                count(*) AS mentions,
                count(*) FILTER (WHERE s.label = 'positive') AS positive,
                count(*) FILTER (WHERE s.label = 'neutral') AS neutral,
@@ -124,29 +163,32 @@ def mention_buckets(conn: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame
                count(r.mention_id) AS answered,
                count(r.mention_id) FILTER (WHERE r.minutes <= t.response_minutes)
                    AS answered_in_target,
-               coalesce(sum(i.reach), 0)::BIGINT AS reach
+               coalesce(sum(i.reach), 0) AS reach
         FROM items i
         LEFT JOIN scores s ON s.item_id = i.item_id
         LEFT JOIN responses r ON r.mention_id = i.item_id
         LEFT JOIN teams t ON t.team_id = r.team_id
         WHERE {where}
-        GROUP BY ALL ORDER BY bucket
+        GROUP BY slot
     """
-    return _df(conn, sql, bparams + params)
+    columns = ["mentions", "positive", "neutral", "negative", "unscored", "negative_answered",
+               "answered", "answered_in_target", "reach"]  # fmt: skip
+    sql, bparams = _by_local_bucket(f, inner, columns)
+    return _df(conn, sql, bparams + params)  # the bucket's ? comes first in the text
 
 
 def staff_buckets(conn: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
     """Per time bucket: staff posts and how many of them are flagged (active flags)."""
     where, params = staff_slice(f)
-    bucket, bparams = _bucket(f)
-    sql = f"""
-        SELECT {bucket} AS bucket, count(*) AS staff_posts,
+    inner = f"""
+        SELECT {SLOT} AS slot, count(*) AS staff_posts,
                count(fl.item_id) FILTER (WHERE fl.active) AS flagged
         FROM items i LEFT JOIN flags fl ON fl.item_id = i.item_id
         WHERE {where}
-        GROUP BY ALL ORDER BY bucket
+        GROUP BY slot
     """
-    return _df(conn, sql, bparams + params)
+    sql, bparams = _by_local_bucket(f, inner, ["staff_posts", "flagged"])
+    return _df(conn, sql, bparams + params)  # the bucket's ? comes first in the text
 
 
 def response_times(conn: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
@@ -172,15 +214,26 @@ def share_of_voice(
     :param competitors: (display name, lower-case terms) pairs from org.yaml.
     """
     where, params = mention_slice(f)
-    parts, term_params = ["count(*) AS brand"], []
-    for index, (_, terms) in enumerate(competitors):
-        ors = " OR ".join("contains(lower(i.text), ?)" for _ in terms) or "FALSE"
+    terms = [term for _, names in competitors for term in names if term]
+    if not terms:
+        total = int(scalar(conn, f"SELECT count(*) FROM items i WHERE {where}", params) or 0)
+        return pd.DataFrame({"name": ["__brand__"], "mentions": [total]})
+    # One case-insensitive regex pass keeps the few mentions naming any competitor; only those
+    # are lower-cased and checked per competitor (lower() on every text costs ~4x the regex).
+    any_name = "(?i)" + "|".join(re.escape(term) for term in terms)
+    parts, term_params = [], []
+    for index, (_, names) in enumerate(competitors):
+        ors = " OR ".join("contains(t, ?)" for _ in names) or "FALSE"
         parts.append(f"count(*) FILTER (WHERE {ors}) AS c{index}")
-        term_params.extend(terms)
-    sql = f"SELECT {', '.join(parts)} FROM items i WHERE {where}"
-    row = conn.execute(sql, term_params + params).fetchall()[0]
+        term_params.extend(names)
+    sql = f"""
+        SELECT {", ".join(parts)}
+        FROM (SELECT lower(i.text) AS t FROM items i WHERE {where} AND regexp_matches(i.text, ?))
+    """
+    counts = conn.execute(sql, term_params + params + [any_name]).fetchall()[0]
+    brand = int(scalar(conn, f"SELECT count(*) FROM items i WHERE {where}", params) or 0)
     names = ["__brand__"] + [name for name, _ in competitors]
-    return pd.DataFrame({"name": names, "mentions": [int(v or 0) for v in row]})
+    return pd.DataFrame({"name": names, "mentions": [brand] + [int(v or 0) for v in counts]})
 
 
 _MENTION_COLUMNS = """
@@ -194,31 +247,43 @@ def top_unanswered_negative(
 ) -> pd.DataFrame:
     """The most-reached negative mentions nobody answered yet."""
     where, params = mention_slice(f)
+    # Rank on narrow columns first; fetch the texts of the few winners only.
     sql = f"""
+        WITH top AS (
+            SELECT i.item_id
+            FROM items i
+            JOIN scores s ON s.item_id = i.item_id AND s.label = 'negative'
+            ANTI JOIN responses r ON r.mention_id = i.item_id
+            WHERE {where}
+            ORDER BY i.reach DESC NULLS LAST, i.created_at DESC, i.item_id
+            LIMIT ?
+        )
         SELECT {_MENTION_COLUMNS.format(local=local_time("i.created_at"))}
-        FROM items i
-        JOIN scores s ON s.item_id = i.item_id AND s.label = 'negative'
+        FROM top
+        JOIN items i ON i.item_id = top.item_id
+        JOIN scores s ON s.item_id = i.item_id
         LEFT JOIN channels c ON c.channel_id = i.channel_id
-        WHERE {where}
-          AND NOT EXISTS (SELECT 1 FROM responses r WHERE r.mention_id = i.item_id)
-        ORDER BY i.reach DESC NULLS LAST, i.created_at DESC
-        LIMIT ?
+        ORDER BY i.reach DESC NULLS LAST, i.created_at DESC, i.item_id
     """
-    return _df(conn, sql, [f.timezone] + params + [limit])
+    return _df(conn, sql, params + [limit, f.timezone])
 
 
 # --- teams --------------------------------------------------------------------------------
 
 _TEAM_HEALTH = """
-WITH inbox_by_channel AS (
-    SELECT i.channel_id, count(*) AS mentions,
-           count(*) FILTER (WHERE s.label = 'negative') AS negative,
-           count(r.mention_id) AS answered
+WITH m AS MATERIALIZED (  -- the slice's mentions, scanned once for the three uses below
+    SELECT i.item_id, i.channel_id, i.parent_item_id, s.label,
+           r.team_id AS answered_by, r.minutes
     FROM items i
     LEFT JOIN scores s ON s.item_id = i.item_id
     LEFT JOIN responses r ON r.mention_id = i.item_id
     WHERE {mention_where}
-    GROUP BY ALL
+),
+inbox_by_channel AS (
+    SELECT channel_id, count(*) AS mentions,
+           count(*) FILTER (WHERE label = 'negative') AS negative,
+           count(answered_by) AS answered
+    FROM m GROUP BY ALL
 ),
 inbox AS (
     SELECT tc.team_id, sum(b.mentions)::BIGINT AS inbox_mentions,
@@ -228,10 +293,9 @@ inbox AS (
     GROUP BY ALL
 ),
 answers AS (
-    SELECT r.team_id, count(*) AS answers, median(r.minutes) AS median_minutes,
-           quantile_cont(r.minutes, 0.9) AS p90_minutes
-    FROM responses r JOIN items i ON i.item_id = r.mention_id
-    WHERE {mention_where}
+    SELECT answered_by AS team_id, count(*) AS answers, median(minutes) AS median_minutes,
+           quantile_cont(minutes, 0.9) AS p90_minutes
+    FROM m WHERE answered_by IS NOT NULL
     GROUP BY ALL
 ),
 posts AS (
@@ -249,10 +313,8 @@ posts AS (
 ),
 negative_replies AS (
     SELECT p.team_id, count(*) AS negative_replies
-    FROM items i
-    JOIN scores s ON s.item_id = i.item_id AND s.label = 'negative'
-    JOIN items p ON p.item_id = i.parent_item_id AND p.kind = 'staff'
-    WHERE {mention_where}
+    FROM m JOIN items p ON p.item_id = m.parent_item_id AND p.kind = 'staff'
+    WHERE m.label = 'negative'
     GROUP BY ALL
 )
 SELECT t.team_id, t.name, t.governance, t.response_minutes AS target_minutes,
@@ -295,7 +357,7 @@ def team_activity(conn: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
         staff_where=staff_where,
         team_where=team_where,
     )
-    params = mention_params * 2 + staff_params + mention_params + team_params
+    params = mention_params + staff_params + team_params
     return _df(conn, sql, params)
 
 
@@ -542,35 +604,43 @@ def mention_languages(conn: duckdb.DuckDBPyConnection, f: Filters) -> list[str]:
     return [r[0] for r in conn.execute(sql, params).fetchall()]
 
 
-def _search_select(f: Filters, q: MentionSearch) -> tuple[str, list]:
+def _search_select(f: Filters, q: MentionSearch, limit: int, offset: int) -> tuple[str, list]:
     where, params = _search_where(f, q)
+    # Page over narrow columns first (DuckDB's top-N), then fetch the wide ones for that page.
     sql = f"""
+        WITH hits AS (
+            SELECT i.item_id, i.created_at
+            FROM items i LEFT JOIN scores s ON s.item_id = i.item_id
+            WHERE {where}
+            ORDER BY i.created_at DESC, i.item_id DESC
+            LIMIT ? OFFSET ?
+        )
         SELECT {_MENTION_COLUMNS.format(local=local_time("i.created_at"))},
                r.team_id AS answered_by, r.minutes AS response_minutes
-        FROM items i
+        FROM hits
+        JOIN items i ON i.item_id = hits.item_id
         LEFT JOIN scores s ON s.item_id = i.item_id
         LEFT JOIN channels c ON c.channel_id = i.channel_id
         LEFT JOIN responses r ON r.mention_id = i.item_id
-        WHERE {where}
         ORDER BY i.created_at DESC, i.item_id DESC
     """
-    return sql, [f.timezone] + params
+    return sql, params + [limit, offset, f.timezone]
 
 
 def search_mentions(
     conn: duckdb.DuckDBPyConnection, f: Filters, q: MentionSearch, page: int, page_size: int = 50
 ) -> pd.DataFrame:
     """One page (0-based) of the matching mentions, newest first; DuckDB does the paging."""
-    sql, params = _search_select(f, q)
-    return _df(conn, sql + " LIMIT ? OFFSET ?", params + [page_size, max(page, 0) * page_size])
+    sql, params = _search_select(f, q, page_size, max(page, 0) * page_size)
+    return _df(conn, sql, params)
 
 
 def export_mentions(
     conn: duckdb.DuckDBPyConnection, f: Filters, q: MentionSearch, limit: int
 ) -> pd.DataFrame:
     """The first ``limit`` matching mentions (the download; the CLI export has no limit)."""
-    sql, params = _search_select(f, q)
-    return _df(conn, sql + " LIMIT ?", params + [limit])
+    sql, params = _search_select(f, q, limit, 0)
+    return _df(conn, sql, params)
 
 
 # --- weekly review ------------------------------------------------------------------------
@@ -609,7 +679,8 @@ def review_queue(conn: duckdb.DuckDBPyConnection, f: Filters, week: str) -> pd.D
         SELECT fl.item_id, fl.risk, {local_time("i.created_at")} AS created_at,
                i.platform, c.name AS channel, tm.name AS team, i.team_id,
                coalesce(m.name, i.author_handle) AS author, i.author_handle, i.text, i.url,
-               s.compound, s.label, i.reach, hs.hits, d.decision, d.note, d.reviewer,
+               s.compound, s.label, i.reach, hs.hits, s.explain::VARCHAR AS explain,
+               d.decision, d.note, d.reviewer,
                {local_time("d.decided_at")} AS decided_at
         FROM flags fl
         JOIN items i ON i.item_id = fl.item_id
@@ -646,10 +717,32 @@ def item_hits(conn: duckdb.DuckDBPyConnection, item_ids: list[int]) -> pd.DataFr
     return _df(conn, sql, [int(i) for i in item_ids])
 
 
-def score_explanation(conn: duckdb.DuckDBPyConnection, item_id: int) -> str | None:
-    """The scorer's JSON explanation of an item's risk (as text)."""
-    value = scalar(conn, "SELECT explain::VARCHAR FROM scores WHERE item_id = ?", [item_id])
-    return value
+def week_hits(conn: duckdb.DuckDBPyConnection, week: str) -> pd.DataFrame:
+    """The current policy hits of every post flagged in ``week`` (the review page's detail)."""
+    sql = """
+        SELECT h.item_id, h.rule_id, h.category, h.severity, h.weight, h.evidence
+        FROM hits h JOIN scores s ON s.item_id = h.item_id AND s.policy_version = h.policy_version
+        WHERE h.item_id IN (SELECT item_id FROM flags WHERE iso_week = ?)
+        ORDER BY h.item_id, h.weight DESC NULLS LAST, h.rule_id
+    """
+    return _df(conn, sql, [week])
+
+
+# --- crisis and alerts (monitoring.crisis / monitoring.alerts, the rules shared with `alerts`) ---
+
+
+def crisis_spikes(conn: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
+    """Crisis episodes in the slice, by the spike rule of monitoring.crisis."""
+    from monitoring.crisis import detect_spikes  # crisis imports this module: import late
+
+    return detect_spikes(conn, f)
+
+
+def failed_alerts(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Alerts whose webhook delivery failed (monitoring.alerts)."""
+    from monitoring.alerts import failed_deliveries
+
+    return failed_deliveries(conn)
 
 
 # --- policy -------------------------------------------------------------------------------

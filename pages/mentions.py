@@ -52,7 +52,7 @@ labels = row[0].multiselect(
 )
 langs = row[1].multiselect(
     t("col.lang"),
-    cache.query(db, "mention_languages", f),
+    cache.query(db, "mention_languages", f),  # cached per slice: usually a hit
     key="mentions_langs",
     placeholder=t("filter.all"),
 )
@@ -71,18 +71,26 @@ search = MentionSearch(
     until=window[1] if window else None,
 )
 
-total = cache.query(db, "count_mentions", f, search)
+# Count and page in one read; the page asked for is clamped afterwards if the count shrank.
+requested = int(st.session_state.get(K.MENTION_PAGE, 1))
+total, rows = cache.many(
+    db,
+    (
+        ("count_mentions", f, search),
+        ("search_mentions", f, search, requested - 1, PAGE_SIZE),
+    ),
+)
 if total == 0:
     st.info(t("mentions.none"))
     st.stop()
 pages = max(1, math.ceil(total / PAGE_SIZE))
-if st.session_state.get(K.MENTION_PAGE, 1) > pages:
-    st.session_state[K.MENTION_PAGE] = 1
+if requested > pages:
+    st.session_state[K.MENTION_PAGE] = requested = 1
+    rows = cache.query(db, "search_mentions", f, search, 0, PAGE_SIZE)
 nav = st.columns([1, 3])
 page = nav[0].number_input(t("mentions.page"), 1, pages, key=K.MENTION_PAGE)
 nav[1].caption(t("mentions.found", total=fmt_int(total), page=fmt_int(page), pages=fmt_int(pages)))
 
-rows = cache.query(db, "search_mentions", f, search, int(page) - 1, PAGE_SIZE)
 table = present.with_safe_links(rows.drop(columns=["item_id", "channel_id"]))
 config = present.labels(table.columns)
 config["url"] = st.column_config.LinkColumn(t("col.url"), display_text=t("link.open"))

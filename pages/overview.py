@@ -24,7 +24,7 @@ f = st.session_state[K.FILTERS]
 excel_it = st.session_state.get(K.CSV_EXCEL_IT, False)
 
 st.title(t("page.overview"))
-mentions, staff, times, sov, unanswered = cache.many(
+mentions, staff, times, sov, unanswered, spikes, failed = cache.many(
     db,
     (
         ("mention_buckets", f),
@@ -32,6 +32,8 @@ mentions, staff, times, sov, unanswered = cache.many(
         ("response_times", f),
         ("share_of_voice", f, present.competitor_terms(org)),
         ("top_unanswered_negative", f, 15),
+        ("crisis_spikes", f),
+        ("failed_alerts",),
     ),
 )
 if mentions.empty and staff.empty:
@@ -83,14 +85,9 @@ right.plotly_chart(charts.share_of_voice(sov), key="chart_sov")
 
 st.subheader(t("overview.crisis"))
 st.caption(t("overview.crisis_rule"))
-try:
-    spikes = cache.crisis_spikes(db, f)
-except ImportError:
-    spikes = None
-    st.caption(t("overview.crisis_unavailable"))
-if spikes is not None and spikes.empty:
+if spikes.empty:
     st.success(t("overview.no_crisis"))
-elif spikes is not None:
+else:
     for index, spike in spikes.iterrows():
         cols = st.columns([4, 1])
         cols[0].error(
@@ -109,8 +106,7 @@ elif spikes is not None:
             st.session_state[K.MENTION_LABELS] = ("negative",)
             st.switch_page("pages/mentions.py")
 
-failed = cache.failed_deliveries(db)
-if failed is not None and not failed.empty:
+if not failed.empty:
     st.warning(t("overview.failed_alerts", count=fmt_int(len(failed))))
     st.dataframe(failed, hide_index=True, key="failed_alerts")
 

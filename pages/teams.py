@@ -28,7 +28,21 @@ def download(frame: pd.DataFrame, name: str) -> None:
 
 
 st.title(t("page.teams"))
-activity, volume = cache.many(db, (("team_activity", f), ("team_volume", f)))
+# The drill-down's team is known before its selectbox is drawn: one read serves the page.
+team_ids = [team.id for team in org.teams if not f.teams or team.id in f.teams]
+if st.session_state.get(K.TEAM_DRILL) not in team_ids:
+    st.session_state[K.TEAM_DRILL] = team_ids[0]
+team_id = st.session_state[K.TEAM_DRILL]
+activity, volume, team_channels, members, flagged = cache.many(
+    db,
+    (
+        ("team_activity", f),
+        ("team_volume", f),
+        ("team_channels", f, team_id),
+        ("team_members", f, team_id),
+        ("team_flagged_posts", f, team_id),
+    ),
+)
 if activity.empty or (activity["staff_posts"].sum() == 0 and activity["inbox_mentions"].sum() == 0):
     st.info(t("empty.slice"))
     st.stop()
@@ -91,22 +105,11 @@ if not volume.empty:
     )
 
 st.subheader(t("teams.drilldown"))
-team_ids = list(teams["team_id"])
-if st.session_state.get(K.TEAM_DRILL) not in team_ids:
-    st.session_state[K.TEAM_DRILL] = team_ids[0]
-team_id = st.selectbox(
+st.selectbox(
     t("teams.pick"),
     team_ids,
     format_func=lambda tid: org.team(tid).name if org.team(tid) else tid,
     key=K.TEAM_DRILL,
-)
-team_channels, members, flagged = cache.many(
-    db,
-    (
-        ("team_channels", f, team_id),
-        ("team_members", f, team_id),
-        ("team_flagged_posts", f, team_id),
-    ),
 )
 left, right = st.columns(2)
 with left:

@@ -7,7 +7,7 @@ from monitoring import cache, present, review
 from monitoring import state_keys as K
 from monitoring.access import may_export, require_page_access
 from monitoring.csvsafe import to_csv_bytes
-from monitoring.i18n import fmt_datetime, fmt_int, fmt_number, grid_datetime_format, t
+from monitoring.i18n import fmt_datetime, fmt_int, fmt_number, grid_datetime_format, language, t
 from monitoring.queries import last_complete_week
 from monitoring.settings import get_settings
 
@@ -26,7 +26,7 @@ if st.session_state.get(K.REVIEW_WEEK) not in weeks:
 week = st.selectbox(t("review.week"), weeks, key=K.REVIEW_WEEK, help=t("review.week_help"))
 
 # Uncached: a decision must show up in the queue at once.
-queue = cache.fresh(db, "review_queue", f, week)
+queue, week_hits = cache.fresh_many(db, (("review_queue", f, week), ("week_hits", week)))
 flash = st.session_state.pop(K.REVIEW_FLASH, None)
 if flash:
     (st.success if flash[0] == "ok" else st.error)(flash[1])
@@ -81,7 +81,7 @@ def decide(decision: str) -> None:
 
 item_id = st.selectbox(t("review.post"), item_ids, format_func=describe, key=K.REVIEW_ITEM)
 post = by_id.loc[item_id]
-hits = cache.fresh(db, "item_hits", [item_id])
+hits = week_hits[week_hits["item_id"] == item_id]
 evidence = [e for value in hits["evidence"] for e in present.split_evidence(value)]
 
 st.code(present.highlight(str(post["text"]), evidence), language=None, wrap_lines=True)
@@ -109,8 +109,8 @@ else:
         key="review_hits",
     )
 with st.expander(t("review.why")):
-    explanation = cache.fresh(db, "score_explanation", item_id)
-    if explanation:
+    explanation = post["explain"]
+    if isinstance(explanation, str) and explanation:
         st.json(explanation)
     else:
         st.caption(t("review.no_explanation"))
@@ -140,7 +140,7 @@ for column, decision, kind in zip(
 
 st.subheader(t("review.queue"))
 table = present.with_safe_links(
-    queue.drop(columns=["item_id", "team_id", "author_handle", "note", "reviewer"])
+    queue.drop(columns=["item_id", "team_id", "author_handle", "note", "reviewer", "explain"])
 )
 table["decision"] = table["decision"].map(lambda d: t(f"decision.{d}"), na_action="ignore")
 config = present.labels(table.columns)
@@ -152,20 +152,17 @@ st.dataframe(table, hide_index=True, column_config=config, key="review_queue")
 if may_export(user):
     st.download_button(
         t("csv.download"),
-        to_csv_bytes(queue, excel_it),
+        to_csv_bytes(queue.drop(columns=["explain"]), excel_it),
         file_name=f"flags-{week}.csv",
         mime="text/csv",
         key="download_review",
     )
     # Issue 8: the manager's weekly report, rendered only when clicked (data as a callable).
-    from monitoring.i18n import language
-    from monitoring.report import render_pdf, render_report
-
     report_team = f.teams[0] if len(f.teams) == 1 else None
     report_lang = language()  # read now: the download runs outside this script's context
 
     def report_html() -> str:
-        return render_report(db, week, team=report_team, org=org, lang=report_lang)
+        return cache.weekly_report_html(db, week, report_team, org, report_lang)
 
     cols = st.columns(2)
     cols[0].download_button(
@@ -178,7 +175,7 @@ if may_export(user):
     )
     cols[1].download_button(
         t("review.report_pdf"),
-        lambda: render_pdf(report_html()),
+        lambda: cache.weekly_report_pdf(report_html()),
         file_name=f"report-{week}.pdf",
         mime="application/pdf",
         on_click="ignore",
