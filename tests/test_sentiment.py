@@ -210,6 +210,8 @@ def test_english_negation_and_contrast(text, label):
         ("Domani il voto di fiducia alla Camera", "neutral"),
         ("Forza Italia riunisce i gruppi parlamentari", "neutral"),
         ("Le elezioni regionali si terranno a febbraio", "neutral"),
+        ("I temi della campagna elettorale", "neutral"),  # temi: themes, not "you fear"
+        ("Nuovi pannelli solari per le famiglie", "neutral"),  # solare: the product, not sunny
     ],
 )
 def test_italian_rules(text, label):

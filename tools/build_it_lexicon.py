@@ -565,9 +565,10 @@ CURATED = """
 -2.3 = odioso:a
 -2.5 = traditore:n
 2.0 = azzeccato:a raffinato:a buongusto convincente:a
-1.5 = originale:a orecchiabile:a credibile:a solare:a curato:a
+1.2 = originale:a
+1.5 = orecchiabile:a credibile:a curato:a
 1.0 = riuscito:a
--1.0 = prevedibile:a scontato:a piatto:a artificiale:a surreale:a imbarazzo:n tormentone:n
+-1.0 = prevedibile:a artificiale:a surreale:a imbarazzo:n tormentone:n
 -1.3 = banale:a ripetitivo:a finto:a kitsch sciatto:a
 -1.5 = stucchevole:a melenso:a martellante:a invadente:a insulso:a pacchiano:a pallosa
 -1.5 = palloso:a demenziale:a
@@ -604,7 +605,8 @@ PHRASES = """
 0.0 = votato la fiducia | pone la fiducia | porre la fiducia | ottiene la fiducia
 0.0 = incassa la fiducia | mozione di sfiducia | voto di sfiducia | forza politica
 0.0 = forza lavoro | a forza di | per forza | grande coalizione | grandi opere | a cura di
-0.0 = per piacere
+0.0 = per piacere | energia solare | pannelli solari | pannello solare
+0.5 = energia pulita
 -0.5 = debito pubblico
 -1.0 = crisi di governo
 -0.8 = niente di che | niente da fare | mi dispiace | ci dispiace
@@ -778,6 +780,11 @@ def verb_forms(lemma: str, valence: float) -> dict[str, float]:
 
 EXPANDERS = {"a": adjective_forms, "n": noun_forms, "v": verb_forms}
 
+# Generated forms that are, more often, another everyday word: "ricci" (curls, not the rich),
+# "temi" (themes, not "you fear"), "fiere" (trade fairs), "stufe" (stoves). Found by comparing
+# each generated form's simplemma lemma with the lemma it was generated from.
+BLOCKED_FORMS = frozenset({"ricci", "temi", "fiere", "stufe", "celebri"})
+
 
 def expand(entry: str, valence: float) -> dict[str, float]:
     """'bello:a' -> all its forms with the valence; 'grazie' -> itself."""
@@ -831,6 +838,8 @@ def build() -> tuple[dict[str, tuple[float, str, str]], list[str]]:
 
     def add(forms: dict[str, float], source: str, lemma: str = "") -> None:
         for form, valence in forms.items():
+            if form in BLOCKED_FORMS and form != lemma:
+                continue
             lexicon.setdefault(form.lower(), (round(valence, 2), source, lemma or form.lower()))
 
     for left, phrases in parse_table(PHRASES):
