@@ -455,7 +455,7 @@ uncertain = incerto:a
 unpleasant = spiacevole:a insopportabile:a
 violation = violare:v violazione:n
 weird = strano:a
-worthless = senza valore
+worthless = senza_valore
 mess = pasticcio:n
 rage = furia:n
 """
