@@ -212,6 +212,7 @@ def test_english_negation_and_contrast(text, label):
         ("Le elezioni regionali si terranno a febbraio", "neutral"),
         ("I temi della campagna elettorale", "neutral"),  # temi: themes, not "you fear"
         ("Nuovi pannelli solari per le famiglie", "neutral"),  # solare: the product, not sunny
+        ("Tenete a mente la scadenza, salvo proroghe", "neutral"),  # mind / except
     ],
 )
 def test_italian_rules(text, label):

@@ -742,7 +742,7 @@ def noun_forms(lemma: str, valence: float) -> dict[str, float]:
 
 _ARE = (
     "o i a iamo ate ano ato ata ati ate ando avo ava avano ò arono erò erà eranno erei erebbe "
-    "eremmo erebbero are ino"
+    "eremmo erebbero are"
 )
 _ERE = (
     "o i e iamo ete ono uto uta uti ute endo evo eva evano ette erò erà eranno erei erebbe "
@@ -781,9 +781,14 @@ def verb_forms(lemma: str, valence: float) -> dict[str, float]:
 EXPANDERS = {"a": adjective_forms, "n": noun_forms, "v": verb_forms}
 
 # Generated forms that are, more often, another everyday word: "ricci" (curls, not the rich),
-# "temi" (themes, not "you fear"), "fiere" (trade fairs), "stufe" (stoves). Found by comparing
-# each generated form's simplemma lemma with the lemma it was generated from.
-BLOCKED_FORMS = frozenset({"ricci", "temi", "fiere", "stufe", "celebri"})
+# "temi"/"tema" (themes, not "to fear"), "mente" (mind, not "lies"), "mora" (late-payment
+# interest, not "dies"), "viola" (purple), "salvo" (except), "serie" (series), "lodo" (a law),
+# "funzioni" (functions), "umili" (humble, not "humiliate"). Found by comparing each generated
+# form's simplemma lemma with the lemma it was generated from.
+BLOCKED_FORMS = frozenset(
+    "ricci temi tema fiere stufe celebri mente menti mento menta mora more mori moro viola "
+    "salvo serie lodo trade funzioni umili".split()
+)
 
 
 def expand(entry: str, valence: float) -> dict[str, float]:
