@@ -80,6 +80,7 @@ def ingest_command(
 
     Example:
 
+    \b
         python -m monitoring ingest
         python -m monitoring ingest --source google-news --source hn-search
         python -m monitoring ingest --every 15m
@@ -143,6 +144,7 @@ def import_command(
 
     Example:
 
+    \b
         python -m monitoring import mentions.ndjson --platform x
         python -m monitoring import export.csv --platform news --mapping meltwater
     """

@@ -35,10 +35,6 @@ class Context:
     now: datetime = field(default_factory=lambda: datetime.now(UTC).replace(tzinfo=None))
     pages: int = 0
 
-    @property
-    def pages_left(self) -> int:
-        return self.max_pages - self.pages
-
 
 @dataclass
 class Batch:

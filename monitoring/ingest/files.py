@@ -24,6 +24,8 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from monitoring.ingest.base import Batch, Context
+from monitoring.ingest.http import SourceFailed
 from monitoring.ingest.normalize import EARLIEST, MAX_TEXT_CHARS, Reject
 from monitoring.store import ITEM_COLUMNS, ITEM_SCHEMA
 
@@ -504,15 +506,12 @@ def _first_line(exc: Exception) -> str:
     return str(exc).strip().splitlines()[0][:300]
 
 
-def fetch(ctx, cursor: dict[str, Any]):
+def fetch(ctx: Context, cursor: dict[str, Any]) -> Iterator[Batch]:
     """The ``file`` source kind: import the file when it changed since the last run.
 
     The cursor (size and modification time) is stored with the last batch, so a file is
     read again only when it changed or when the previous import did not finish.
     """
-    from monitoring.ingest.base import Batch  # here: base imports nothing from this module
-    from monitoring.ingest.http import SourceFailed
-
     entry = ctx.entry
     path = Path(entry.path)
     try:
