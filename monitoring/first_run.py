@@ -7,6 +7,7 @@ inside it, so two sessions opening at once build it once.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import duckdb
@@ -15,7 +16,7 @@ from monitoring import app_db, db
 from monitoring.org import load_org
 from monitoring.settings import Settings
 
-DEMO_MENTIONS = 20000
+DEMO_MENTIONS = 20000  # SENTINELLA_DEMO_MENTIONS overrides it (tests build a smaller demo)
 DEMO_SEED = 7
 
 
@@ -30,7 +31,12 @@ def _is_empty(db_path: str | Path) -> bool:
         return True
 
 
-def build_demo(settings: Settings, mentions: int = DEMO_MENTIONS, seed: int = DEMO_SEED) -> bool:
+def demo_size() -> int:
+    value = os.environ.get("SENTINELLA_DEMO_MENTIONS", "")
+    return int(value) if value.isdigit() and int(value) > 0 else DEMO_MENTIONS
+
+
+def build_demo(settings: Settings, mentions: int | None = None, seed: int = DEMO_SEED) -> bool:
     """Generate and score the demo data if the database is empty; True when it did."""
     # Imported here: the generator and the scorer are heavy and only needed on a first run.
     from monitoring.demo.generator import generate_demo
@@ -42,6 +48,6 @@ def build_demo(settings: Settings, mentions: int = DEMO_MENTIONS, seed: int = DE
             return False
         org = load_org(settings.org_path)
         policy = load_policy(settings.policy_path)
-        generate_demo(settings.db_path, mentions=mentions, seed=seed, progress=False)
+        generate_demo(settings.db_path, mentions=mentions or demo_size(), seed=seed, progress=False)
         score_pending(settings.db_path, policy, org, workers=2)
     return True

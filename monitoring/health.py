@@ -87,8 +87,14 @@ def _totals(row: pd.Series) -> dict[str, float]:
 
 
 def brand_health_trend(mentions: pd.DataFrame, staff: pd.DataFrame) -> pd.DataFrame:
-    """Brand health per time bucket from ``mention_buckets`` and ``staff_buckets`` frames."""
+    """Brand health per ISO week (Monday) from ``mention_buckets`` and ``staff_buckets``.
+
+    Daily buckets are summed into weeks first: a day holds too few mentions for a stable score.
+    """
     merged = mentions.merge(staff, on="bucket", how="outer").fillna(0)
+    days = pd.to_datetime(merged["bucket"])
+    merged["bucket"] = (days - pd.to_timedelta(days.dt.day_of_week, unit="D")).dt.date
+    merged = merged.groupby("bucket", as_index=False).sum()
     health = [brand_health(_totals(row)) for _, row in merged.iterrows()]
     return pd.DataFrame({"bucket": merged["bucket"], "health": health})
 

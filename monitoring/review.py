@@ -19,8 +19,6 @@ import pandas as pd
 
 from monitoring import app_db
 from monitoring.db import DatabaseBusy, scalar
-from monitoring.filters import Filters
-from monitoring.queries import review_queue
 
 DECISIONS = ("confirmed", "dismissed", "escalated")
 MAX_NOTE = 2000
@@ -131,8 +129,3 @@ class Progress:
 def progress(queue: pd.DataFrame) -> Progress:
     """How much of a review queue (``queries.review_queue``) has a decision."""
     return Progress(int(queue["decision"].notna().sum()), len(queue))
-
-
-def week_queue(conn: duckdb.DuckDBPyConnection, f: Filters, week: str) -> pd.DataFrame:
-    """The queue of ``week`` (see ``queries.review_queue``)."""
-    return review_queue(conn, f, week)

@@ -16,6 +16,7 @@ import socket
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -42,14 +43,11 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def server(tmp_path_factory):
-    """``streamlit run app.py`` on loopback against the known dataset; yields (url, data)."""
-    folder = tmp_path_factory.mktemp("browser")
-    data = build_known_db(folder / "known.duckdb")
+@contextmanager
+def streamlit_server(db_path: Path, log_path: Path, **env: str):
+    """``streamlit run app.py`` on a free loopback port; yields its URL once healthy."""
     port = _free_port()
-    log_path = folder / "streamlit.log"
-    env = {**os.environ, "SENTINELLA_DB": str(data.path), "SENTINELLA_LANG": "en"}
+    env = {**os.environ, "SENTINELLA_DB": str(db_path), **env}
     command = [
         sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
         "--server.headless", "true", "--server.address", "127.0.0.1",
@@ -72,7 +70,7 @@ def server(tmp_path_factory):
             if time.monotonic() > deadline:
                 pytest.fail(f"streamlit did not answer:\n{log_path.read_text()}")
             time.sleep(0.2)
-        yield url, data
+        yield url
     finally:
         process.terminate()
         try:
@@ -80,7 +78,16 @@ def server(tmp_path_factory):
         except subprocess.TimeoutExpired:
             process.kill()
         ARTIFACTS.mkdir(exist_ok=True)
-        shutil.copy(log_path, ARTIFACTS / "streamlit.log")
+        shutil.copy(log_path, ARTIFACTS / log_path.name)
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory):
+    """The dashboard on the known dataset, in English; yields (url, data)."""
+    folder = tmp_path_factory.mktemp("browser")
+    data = build_known_db(folder / "known.duckdb")
+    with streamlit_server(data.path, folder / "streamlit.log", SENTINELLA_LANG="en") as url:
+        yield url, data
 
 
 @pytest.fixture(scope="session")
@@ -105,15 +112,26 @@ def browser_context_args(browser_context_args):
     }
 
 
-@pytest.fixture
-def app(page, server):
-    """The page at the dashboard's root, with a guard on errors and foreign requests."""
-    url, _ = server
-    problems: list[str] = []
+class Guard(list):
+    """Problems seen by the page; a download's request shows as aborted and is not one."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.downloads: set[str] = set()
+
+    def failed(self, request) -> None:
+        if request.url not in self.downloads:
+            self.append(f"failed: {request.url} {request.failure}")
+
+
+def guard(page, url: str) -> Guard:
+    """Collect console errors, page errors, failed or >= 400 responses, foreign requests."""
+    problems = Guard()
     host = urlsplit(url).netloc
     page.on("console", lambda m: m.type == "error" and problems.append(f"console: {m.text}"))
     page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
-    page.on("requestfailed", lambda r: problems.append(f"failed: {r.url} {r.failure}"))
+    page.on("download", lambda d: problems.downloads.add(d.url))
+    page.on("requestfailed", problems.failed)
     page.on(
         "response",
         lambda r: r.status >= 400 and problems.append(f"HTTP {r.status}: {r.url}"),
@@ -126,10 +144,18 @@ def app(page, server):
             and problems.append(f"foreign request: {r.url}")
         ),
     )
+    return problems
+
+
+@pytest.fixture
+def app(page, server):
+    """The page at the dashboard's root, with the guard."""
+    url, _ = server
+    problems = guard(page, url)
     page.goto(url)
     wait_idle(page)
     yield page
-    assert problems == [], "\n".join(problems)
+    assert list(problems) == [], "\n".join(problems)
 
 
 ARM = """() => {
@@ -178,7 +204,6 @@ def test_every_page_renders(app):
     expect(page_heading(app)).to_contain_text("Overview")
     expect(app.get_by_test_id("stPlotlyChart").first.locator(".main-svg").first).to_be_visible()
     app.screenshot(path=ARTIFACTS / "overview.png", full_page=True)
-    shutil.copy(ARTIFACTS / "overview.png", ROOT / "docs" / "screenshots" / "overview.png")
     for title in PAGES[1:]:
         open_page(app, title)
         app.screenshot(path=ARTIFACTS / f"{title.lower().replace(' ', '_')}.png", full_page=True)
@@ -220,3 +245,30 @@ def test_download_mentions_csv(app, server):
     by_author = {r["author"]: r for r in rows}
     assert by_author["troll"]["text"].startswith("'=HYPERLINK(")  # neutralized for Excel
     assert by_author["cliente_arrabbiato"]["text"] == "La bolletta è sbagliata, vergogna!"
+
+
+def test_first_run_builds_the_demo(page, tmp_path):
+    """An empty database: the app builds and scores the demo data itself, says it is demo
+    data, and shows living pages. Its Overview is the README's screenshot."""
+    from playwright.sync_api import expect
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    empty = tmp_path / "empty.duckdb"
+    log = tmp_path / "streamlit-first-run.log"
+    with streamlit_server(empty, log, SENTINELLA_LANG="en", SENTINELLA_DEMO_MENTIONS="3000") as url:
+        problems = guard(page, url)
+        page.goto(url)
+        wait_idle(page, timeout=240_000)
+        expect(page.get_by_text("Dati dimostrativi / Demo data")).to_be_visible()
+        expect(page_heading(page)).to_contain_text("Overview")
+        expect(
+            page.get_by_test_id("stPlotlyChart").first.locator(".main-svg").first
+        ).to_be_visible()
+        assert page.get_by_test_id("stException").count() == 0
+        page.screenshot(path=ARTIFACTS / "demo_overview.png", full_page=False)
+        shutil.copy(ARTIFACTS / "demo_overview.png", ROOT / "docs" / "screenshots" / "overview.png")
+        for title in PAGES[1:]:
+            open_page(page, title)
+            name = f"demo_{title.lower().replace(' ', '_')}.png"
+            page.screenshot(path=ARTIFACTS / name, full_page=True)
+        assert list(problems) == [], "\n".join(problems)

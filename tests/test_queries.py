@@ -221,3 +221,19 @@ def test_brand_health_formula():
 def test_filters_are_hashable_for_the_cache():
     f = Filters(teams=("a",))
     assert hash(f) == hash(replace(f)) and hash(MentionSearch(text="x"))
+
+
+def test_health_trend_is_weekly():
+    days = pd.DataFrame(
+        {
+            "bucket": pd.to_datetime(["2026-11-16", "2026-11-18", "2026-11-23"]).date,
+            "positive": [1, 0, 0], "neutral": [0, 0, 0], "negative": [0, 1, 1],
+            "negative_answered": [0, 1, 0], "answered": [0, 1, 0], "answered_in_target": [0, 1, 0],
+        }
+    )  # fmt: skip
+    staff = pd.DataFrame({"bucket": days["bucket"], "staff_posts": [0, 0, 0], "flagged": [0, 0, 0]})
+    trend = health.brand_health_trend(days, staff)
+    assert [str(d) for d in trend["bucket"]] == ["2026-11-16", "2026-11-23"]
+    # week 1: net (1-1)/2 = 0 -> 0.5; care 1; timeliness 1 -> (0.4*0.5+0.25+0.2)/0.85
+    assert trend["health"].iloc[0] == pytest.approx(100 * 0.65 / 0.85)
+    assert trend["health"].iloc[1] == pytest.approx(0.0)
