@@ -29,6 +29,7 @@ from __future__ import annotations
 import argparse
 import math
 import sys
+import unicodedata
 from pathlib import Path
 
 import vaderSentiment
@@ -741,7 +742,7 @@ def noun_forms(lemma: str, valence: float) -> dict[str, float]:
 
 
 _ARE = (
-    "o i a iamo ate ano ato ata ati ate ando avo ava avano ò arono erò erà eranno erei erebbe "
+    "o i a iamo ate ano ato ata ati ate ando avo ava avano arono erò erà eranno erei erebbe "
     "eremmo erebbero are"
 )
 _ERE = (
@@ -749,7 +750,7 @@ _ERE = (
     "eremmo erebbero ere a ano"
 )
 _IRE = (
-    "o i e iamo ite ono ito ita iti ite endo ivo iva ivano ì irono irò irà iranno irei irebbe "
+    "o i e iamo ite ono ito ita iti ite endo ivo iva ivano irono irò irà iranno irei irebbe "
     "iremmo irebbero ire a ano"
 )
 _ISC = "isco isci isce iscono isca iscano"
@@ -770,6 +771,8 @@ def verb_forms(lemma: str, valence: float) -> dict[str, float]:
             base = stem + "h"  # cercare -> cerchi, pagare -> paghiamo
         if ending[0] == "i" and base.endswith("i"):
             base = base[:-1]  # odiare -> odi, not odii
+        if kind == "are" and ending[0] == "e" and base.endswith(("ci", "gi")):
+            base = base[:-1]  # baciare -> bacerà, not bacierà
         out[base + ending] = valence
     if reflexive:
         out[lemma] = valence
@@ -843,8 +846,8 @@ def build() -> tuple[dict[str, tuple[float, str, str]], list[str]]:
 
     def add(forms: dict[str, float], source: str, lemma: str = "") -> None:
         for form, valence in forms.items():
-            if form in BLOCKED_FORMS and form != lemma:
-                continue
+            if _fold(form) in BLOCKED_FORMS and form != lemma:
+                continue  # folded too: the analyzer reads "salvò" and "salvo" alike
             lexicon.setdefault(form.lower(), (round(valence, 2), source, lemma or form.lower()))
 
     for left, phrases in parse_table(PHRASES):
@@ -877,6 +880,11 @@ def build() -> tuple[dict[str, tuple[float, str, str]], list[str]]:
     add(emoticons(vader), "vader:emoticon")
     add(emoji_valences(vader), "vader:emoji")
     return lexicon, problems
+
+
+def _fold(word: str) -> str:
+    decomposed = unicodedata.normalize("NFD", word)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def _lemma(entry: str) -> str:
