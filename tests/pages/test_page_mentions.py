@@ -34,3 +34,20 @@ def test_links_only_for_http(open_page, app_env):
     table = frame_with(at, "text", "url").set_index("author")
     assert pd.isna(table.loc["fan_lumina", "url"])
     assert table.loc["troll", "url"] == "https://instagram.example/m5"
+
+
+def test_crisis_window_from_the_overview(open_page, app_env):
+    from datetime import timedelta
+
+    at = open_page("mentions")
+    # What the Overview's "Show mentions" button stores before switching page.
+    at.session_state["sentinella_mention_window"] = (
+        app_env.anchor,
+        app_env.anchor + timedelta(hours=2),
+    )
+    at.session_state["sentinella_mention_labels"] = ["negative"]
+    at.run()
+    assert len(at.info) == 1 and at.info[0].value.startswith("Only mentions between")
+    assert frame_with(at, "text", "author")["author"].tolist() == ["milanese", "cliente_arrabbiato"]
+    at.button(key="clear_window").click().run()
+    assert len(frame_with(at, "text", "author")) == 4  # every negative mention again

@@ -61,3 +61,14 @@ def test_sidebar_filters_slice_and_persist_across_pages(open_page, app_env):
     assert at.session_state["sentinella_platforms"] == ["instagram"]
     channels = frame_with(at, "channel", "mentions")
     assert list(channels["platform"]) == ["instagram"]
+
+
+def test_language_switch_in_the_sidebar(open_page, app_env, monkeypatch):
+    monkeypatch.delenv("SENTINELLA_LANG")
+    at = open_page("overview")
+    assert at.title[0].value == "Panoramica"  # org.yaml: locale it
+    at.sidebar.selectbox(key="sentinella_language").set_value("en").run()
+    assert at.title[0].value == "Overview"
+    assert "Mentions" in metrics(at)
+    at.switch_page("pages/weekly_review.py").run()
+    assert at.title[0].value == "Weekly review"  # the choice holds across pages
