@@ -30,8 +30,11 @@ def sentiment_command(lang: str) -> None:
 
     Example:
 
+    \b
         printf 'Servizio pessimo, mai più!\\nGreat support, thanks :)\\n' |
             python -m monitoring sentiment
+        {"lang": "it", "compound": -0.7777}
+        {"lang": "en", "compound": 0.9136}
     """
     forced = None if lang == "auto" else lang
     out = sys.stdout
