@@ -184,13 +184,14 @@ def _cpu_seconds() -> float:
 
 def cases(args: argparse.Namespace) -> None:
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-    from test_check_cli import held_out_rates
+    from test_check_cli import CASE_FILES, held_out_rates
 
-    caught, clean, misses = held_out_rates()
-    print(f"held-out violations caught: {caught:.1%} (target >= 90%)")
-    print(f"held-out ordinary posts left unflagged: {clean:.1%} (target >= 90%)")
-    for miss in misses:
-        print(f"  miss: {miss}")
+    for path in CASE_FILES:
+        caught, clean, misses = held_out_rates(path)
+        print(f"{path.name}: violations caught {caught:.1%}, ordinary posts left unflagged "
+              f"{clean:.1%} (targets >= 90%)")  # fmt: skip
+        for miss in misses:
+            print(f"  miss: {miss}")
 
 
 def main() -> None:
