@@ -7,7 +7,9 @@ when their scheme is http(s), and evidence is marked with plain brackets, never 
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 
@@ -90,3 +92,12 @@ def rules_table(policy, stats: pd.DataFrame) -> pd.DataFrame:
     for column in ("hits", "posts", "confirmed", "dismissed", "escalated"):
         merged[column] = merged[column].fillna(0).astype(int)
     return merged
+
+
+def local(value: object, timezone: str) -> datetime | None:
+    """A stored UTC timestamp as naive local time in ``timezone`` (for display)."""
+    if value is None or pd.isna(value):
+        return None
+    stamp = pd.Timestamp(value)
+    stamp = stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
+    return stamp.tz_convert(ZoneInfo(timezone)).tz_localize(None).to_pydatetime()

@@ -93,8 +93,8 @@ else:
         cols[0].error(
             t(
                 "overview.spike",
-                start=fmt_datetime(spike["window_start"]),
-                end=fmt_datetime(spike["window_end"]),
+                start=fmt_datetime(present.local(spike["window_start"], org.timezone)),
+                end=fmt_datetime(present.local(spike["window_end"], org.timezone)),
                 negatives=fmt_int(spike["negatives"]),
                 baseline=fmt_number(spike["baseline_mean"], 1),
                 threshold=fmt_number(spike["threshold"], 1),
