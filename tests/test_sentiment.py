@@ -67,6 +67,11 @@ def test_forced_other_language_is_unscored():
     assert analyze("Servizio pessimo", "fr") == Sentiment("fr", None)
 
 
+def test_forced_language_is_case_insensitive():
+    assert analyze("Servizio pessimo", "IT") == analyze("Servizio pessimo", "it")
+    assert analyze("Servizio pessimo", "AUTO") == analyze("Servizio pessimo")
+
+
 def test_auto_detects_then_scores():
     assert analyze("Servizio pessimo, vergognatevi", "auto").lang == "it"
     assert analyze("Servizio pessimo, vergognatevi").label == "negative"

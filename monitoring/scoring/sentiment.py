@@ -70,7 +70,8 @@ def analyze(text: str, lang: str | None = None) -> Sentiment:
         any other code marks the text as that language and leaves it unscored.
     """
     text = _as_text(text)
-    if lang is None or lang == AUTO:
+    lang = _forced(lang)
+    if lang is None:
         lang = detect_language(text)
     return Sentiment(lang, score(text, lang))
 
@@ -86,7 +87,7 @@ def analyze_many(texts: list[str], langs: list[str | None] | None = None) -> lis
         raise ValueError(f"analyze_many: {len(texts)} texts but {len(langs)} languages")
     texts = [_as_text(t) for t in texts]
     wanted = langs if langs is not None else [None] * len(texts)
-    keys = [(t, None if lang == AUTO else lang) for t, lang in zip(texts, wanted, strict=True)]
+    keys = [(t, _forced(lang)) for t, lang in zip(texts, wanted, strict=True)]
     unique = list(dict.fromkeys(keys))
     to_detect = [t for t, lang in unique if lang is None]
     detected = dict(zip(to_detect, detect_many(to_detect), strict=True))
@@ -95,6 +96,13 @@ def analyze_many(texts: list[str], langs: list[str | None] | None = None) -> lis
         resolved = lang if lang is not None else detected[text]
         results[(text, lang)] = Sentiment(resolved, score(text, resolved))
     return [results[key] for key in keys]
+
+
+def _forced(lang: str | None) -> str | None:
+    """The language a caller forces ('IT' and 'it' alike), or None to detect."""
+    if lang is None or lang.lower() == AUTO:
+        return None
+    return lang.lower()
 
 
 def _as_text(text: object) -> str:
