@@ -90,7 +90,7 @@ def detect_language(text: str, hint: str | None = None) -> str | None:
     """'it' | 'en' | another ISO 639-1 code | None (no words, emoji or emoticons at all).
 
     :param hint: the language to assume when the text is too short to tell (for example the
-        channel's language); ignored for longer texts.
+        channel's language); for longer texts used only if lingua cannot decide.
     """
     words = _words(text)
     if len(words) < SHORT_TEXT_WORDS:
@@ -98,7 +98,7 @@ def detect_language(text: str, hint: str | None = None) -> str | None:
     fast = _by_stopwords(words)
     if fast:
         return fast
-    return _lingua(text)
+    return _lingua(text) or (hint.lower() if hint else None)
 
 
 def detect_many(texts: Iterable[str], hint: str | None = None) -> list[str | None]:
