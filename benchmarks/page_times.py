@@ -23,6 +23,7 @@ import statistics
 import sys
 import tempfile
 import time
+from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -88,7 +89,7 @@ def build(db_path: Path, mentions: int, real_scores: bool) -> None:
     print(f"scores: {time.perf_counter() - started:.1f} s")
 
 
-def measure(db_path: Path, runs: int) -> dict[str, dict[str, float]]:
+def measure(db_path: Path, runs: int, days: int | None) -> dict[str, dict[str, float]]:
     import streamlit as st
     from streamlit.runtime import pages_manager
     from streamlit.runtime.scriptrunner import script_runner
@@ -99,8 +100,12 @@ def measure(db_path: Path, runs: int) -> dict[str, dict[str, float]]:
         uses_pages_directory = False
 
     script_runner.PagesManager = NavigationPages
+    from monitoring import db
+    from monitoring import state_keys as K
+
     os.environ["SENTINELLA_DB"] = str(db_path)
     app = str(ROOT / "app.py")
+    last_day = db.read(db_path, lambda c: db.scalar(c, "SELECT max(created_at)::DATE FROM items"))
 
     shared: dict[str, object] = {}
 
@@ -112,6 +117,8 @@ def measure(db_path: Path, runs: int) -> dict[str, dict[str, float]]:
         if "components" in shared:
             at._bidi_component_manager = shared["components"]
         at.switch_page(f"pages/{page}.py")  # before the first run: land directly on the page
+        if days:  # the sidebar's period, as if the person had picked it
+            at.session_state[K.PERIOD] = (last_day - timedelta(days=days - 1), last_day)
         started = time.perf_counter()
         at.run()
         first = time.perf_counter() - started
@@ -138,6 +145,7 @@ def main() -> None:
     parser.add_argument("--db", type=Path, help="reuse this database (built if missing)")
     parser.add_argument("--runs", type=int, default=3, help="sessions per page (median)")
     parser.add_argument("--real-scores", action="store_true")
+    parser.add_argument("--days", type=int, help="period in days (default: the app's 90)")
     parser.add_argument("--json", type=Path, help="write the figures here")
     args = parser.parse_args()
     db_path = args.db or Path(tempfile.mkdtemp(prefix="sentinella-pages-")) / "bench.duckdb"
@@ -146,14 +154,16 @@ def main() -> None:
 
     counts = db.read(db_path, lambda c: c.execute(
         "SELECT count(*) FILTER (WHERE kind = 'mention'), count(*) FROM items").fetchall()[0])  # fmt: skip
-    results = measure(db_path, args.runs)
-    print(f"\n{counts[0]:,} mentions, {counts[1]:,} items; median of {args.runs} sessions per page")
+    results = measure(db_path, args.runs, args.days)
+    period = f"last {args.days} days" if args.days else "default period (90 days)"
+    print(f"\n{counts[0]:,} mentions, {counts[1]:,} items, {period}; "
+          f"median of {args.runs} sessions per page")  # fmt: skip
     print(f"{'page':<15}{'new session (s)':>17}{'cached rerun (s)':>18}")
     for page, figures in results.items():
         print(f"{page:<15}{figures['new_session_s']:>17.3f}{figures['cached_rerun_s']:>18.3f}")
     if args.json:
         args.json.write_text(json.dumps({"mentions": counts[0], "items": counts[1],
-                                         "pages": results}, indent=2))  # fmt: skip
+                                         "days": args.days, "pages": results}, indent=2))  # fmt: skip
 
 
 if __name__ == "__main__":
