@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 import time
 
 import pytest
@@ -72,8 +73,10 @@ def test_user_agent_names_the_product(httpserver):
 
 
 def test_timeout_fails_that_source_and_the_others_still_run(db_path, tmp_path, httpserver):
+    release = threading.Event()  # set at the end, so no handler outlives the test
+
     def slow(request):
-        time.sleep(1.2)
+        release.wait(1.2)
         return Response("<rss/>")
 
     httpserver.expect_request("/slow").respond_with_handler(slow)
@@ -85,7 +88,10 @@ def test_timeout_fails_that_source_and_the_others_still_run(db_path, tmp_path, h
         + f'  - {{name: slow-feed, kind: rss, url: "{httpserver.url_for("/slow")}"}}\n'
         + '  - {name: no-dns, kind: rss, url: "http://no-such-host.invalid/feed"}\n',
     )
-    reports = run_sources(db_path, load_sources(path).sources, FAST)
+    try:
+        reports = run_sources(db_path, load_sources(path).sources, FAST)
+    finally:
+        release.set()
     by_name = {r.name: r for r in reports}
     assert by_name["slow-feed"].status == "failed"
     assert by_name["slow-feed"].error.startswith("timed out waiting for the answer: http://")
