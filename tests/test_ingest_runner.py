@@ -12,7 +12,7 @@ from ingest_fakes import FAST, load, make_db, rows, serve_algolia, sources_yaml
 from werkzeug import Response
 
 from monitoring.cli import cli
-from monitoring.ingest.http import HttpClient, HttpSettings, SourceFailed
+from monitoring.ingest.http import HttpClient, HttpSettings, SourceFailed, retry_after_seconds
 from monitoring.ingest.runner import parse_every, run_every, run_sources
 from monitoring.ingest.sources import load_sources
 
@@ -28,12 +28,20 @@ def _hn(httpserver, name="hn"):
 
 def test_429_retry_after_is_honoured_within_the_cap(httpserver):
     httpserver.expect_ordered_request("/x").respond_with_data(
-        "slow down", status=429, headers={"Retry-After": "0"}
+        "slow down", status=429, headers={"Retry-After": "1"}
     )
     httpserver.expect_ordered_request("/x").respond_with_json({"ok": True})
-    client = HttpClient(FAST)
+    client = HttpClient(HttpSettings(retries=0, retry_after_cap=2))
+    started = time.monotonic()
     assert client.get(httpserver.url_for("/x")).json() == {"ok": True}
+    assert time.monotonic() - started >= 1.0  # it waited as asked before asking again
     assert client.requests_made == 2
+
+
+def test_retry_after_as_an_http_date():
+    response = Response(status=429, headers={"Retry-After": "Wed, 21 Oct 2015 07:28:00 GMT"})
+    assert retry_after_seconds(response, default=5) == 0  # already past
+    assert retry_after_seconds(Response(status=429), default=5) == 5
 
 
 def test_429_longer_than_the_cap_fails_the_source_at_once(httpserver):
