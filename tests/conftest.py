@@ -8,7 +8,8 @@ direct INSERTs, so page and query tests can compare what they show with plain SQ
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+import shutil
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -219,10 +220,20 @@ def build_known_db(path: Path, anchor: datetime | None = None) -> KnownData:
     return KnownData(path=path, anchor=anchor, week=week, ids=ids)
 
 
+@pytest.fixture(scope="session")
+def _known_template(tmp_path_factory) -> KnownData:
+    return build_known_db(tmp_path_factory.mktemp("known") / "known.duckdb")
+
+
 @pytest.fixture
-def known_db(tmp_path: Path) -> KnownData:
-    """The small known dataset in a fresh database file."""
-    return build_known_db(tmp_path / "known.duckdb")
+def known_db(_known_template: KnownData, tmp_path: Path) -> KnownData:
+    """The small known dataset in a fresh database file (a copy of one built per session)."""
+    path = tmp_path / "known.duckdb"
+    shutil.copyfile(_known_template.path, path)
+    wal = _known_template.path.with_name(_known_template.path.name + ".wal")
+    if wal.exists():
+        shutil.copyfile(wal, path.with_name(path.name + ".wal"))
+    return replace(_known_template, path=path)
 
 
 @pytest.fixture
