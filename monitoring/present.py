@@ -1,7 +1,7 @@
 """Small, Streamlit-free helpers that prepare query frames for display.
 
 Post text is untrusted: pages show it through st.dataframe / st.text / st.code only, links only
-when their scheme is http(s), and evidence is marked with plain brackets, never HTML.
+when their scheme is http(s), and evidence is marked with plain [[brackets]], never HTML.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import pandas as pd
 
 from monitoring.i18n import t
 
-MARK_OPEN, MARK_CLOSE = "【", "】"
+MARK_OPEN, MARK_CLOSE = "[[", "]]"  # ASCII: every monospace font has it
 
 
 def safe_url(value: object) -> str | None:
@@ -45,7 +45,7 @@ def labels(columns: list[str] | pd.Index) -> dict[str, str]:
 
 
 def highlight(text: str, evidence: list[str]) -> str:
-    """``text`` with every evidence phrase wrapped in 【】 (case-insensitive, plain text)."""
+    """``text`` with every evidence phrase wrapped in [[ ]] (case-insensitive, plain text)."""
     phrases = sorted({e.strip() for e in evidence if e and e.strip()}, key=len, reverse=True)
     if not phrases:
         return text
@@ -91,7 +91,10 @@ def rules_table(policy, stats: pd.DataFrame) -> pd.DataFrame:
     merged = rules.merge(counts, on="rule_id", how="outer")
     for column in ("hits", "posts", "confirmed", "dismissed", "escalated"):
         merged[column] = merged[column].fillna(0).astype(int)
-    return merged
+    order = ["rule_id", "category", "severity", "hits", "posts", "confirmed", "dismissed",
+             "escalated", "precision", "weight", "description"]  # fmt: skip
+    merged = merged.sort_values(["hits", "rule_id"], ascending=[False, True], kind="stable")
+    return merged[order].reset_index(drop=True)
 
 
 def local(value: object, timezone: str) -> datetime | None:

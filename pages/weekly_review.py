@@ -85,16 +85,15 @@ hits = week_hits[week_hits["item_id"] == item_id]
 evidence = [e for value in hits["evidence"] for e in present.split_evidence(value)]
 
 st.code(present.highlight(str(post["text"]), evidence), language=None, wrap_lines=True)
-facts = st.columns(6)
+facts = st.columns(3)
 facts[0].metric(t("col.risk"), fmt_number(post["risk"], 0))
-facts[1].metric(t("col.author"), str(post["author"]))
-facts[2].metric(t("col.team"), str(post["team"]) if pd.notna(post["team"]) else "–")
-facts[3].metric(t("col.channel"), str(post["channel"]) if pd.notna(post["channel"]) else "–")
-facts[4].metric(
+facts[1].metric(
     t("col.compound"), fmt_number(post["compound"], 2) if pd.notna(post["compound"]) else "–"
 )
-facts[5].metric(t("col.reach"), fmt_int(post["reach"]))
-st.caption(f"{fmt_datetime(post['created_at'])} · {post['platform']}")
+facts[2].metric(t("col.reach"), fmt_int(post["reach"]))
+# Names and handles are untrusted text: st.text, never Markdown.
+where = [post["author"], post["team"], post["channel"], post["platform"]]
+st.text(" · ".join(str(v) for v in where if pd.notna(v)) + f" · {fmt_datetime(post['created_at'])}")
 link = present.safe_url(post["url"])
 if link:
     st.link_button(t("link.open_post"), link)

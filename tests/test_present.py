@@ -27,7 +27,7 @@ def test_safe_url(url, safe):
 def test_highlight_marks_evidence_as_plain_text():
     text = "Il fatturato Q3 +12% è RISERVATO, non ditelo <b>"
     marked = present.highlight(text, ["fatturato Q3 +12%", "riservato", ""])
-    assert marked == "Il 【fatturato Q3 +12%】 è 【RISERVATO】, non ditelo <b>"
+    assert marked == "Il [[fatturato Q3 +12%]] è [[RISERVATO]], non ditelo <b>"
     assert present.highlight(text, []) == text
     assert present.split_evidence("a; b | c") == ["a", "b", "c"]
 

@@ -20,7 +20,7 @@ def test_queue_progress_and_a_stored_decision(open_page, app_env):
     assert at.get("progress")[0].proto.text == "1 of 3 reviewed"
     # The riskiest pending post is selected, its evidence marked in plain text.
     assert at.selectbox(key="sentinella_review_item").value == app_env.ids["s4"]
-    assert at.code[0].value == "Il 【fatturato Q3 +12%】 è 【riservato】, non ditelo"
+    assert at.code[0].value == "Il [[fatturato Q3 +12%]] è [[riservato]], non ditelo"
 
     at.text_area(key="sentinella_review_note").input("Leak di dati non pubblici")
     at.button(key="decide_confirmed").click().run()
