@@ -76,8 +76,9 @@ def _init_worker(policy: PolicyConfig, org: OrgConfig) -> None:
     _ENGINE = PolicyEngine(policy, org)
 
 
-def _analyze_chunk(chunk: list[TextKey]) -> list[TextFacts]:
-    """Language, sentiment, topics and text-rule evidence for each (text, hint, with_rules)."""
+def _analyze_chunk(chunk: list[TextKey]) -> list[tuple]:
+    """Language, sentiment, topics and text-rule evidence for each (text, hint, with_rules),
+    as plain tuples (a dataclass costs more to pickle than the tuple of its fields)."""
     from monitoring.scoring.language import detect_language
     from monitoring.scoring.sentiment import Sentiment, score
 
@@ -86,7 +87,8 @@ def _analyze_chunk(chunk: list[TextKey]) -> list[TextFacts]:
     out = []
     for text, hint, with_rules in chunk:
         lang = detect_language(text, hint)
-        out.append(engine.analyze_text(text, Sentiment(lang, score(text, lang)), with_rules))
+        facts = engine.analyze_text(text, Sentiment(lang, score(text, lang)), with_rules)
+        out.append((facts.lang, facts.compound, facts.label, facts.topics, facts.text_hits))
     return out
 
 
@@ -250,7 +252,10 @@ class _TextScorer:
 
     def collect(self, handles: list[tuple[list[TextKey], Future | list]]) -> None:
         for chunk, handle in handles:
-            facts = handle.result() if isinstance(handle, Future) else handle
+            if isinstance(handle, Future):
+                facts = [TextFacts(*fields) for fields in handle.result()]
+            else:
+                facts = handle
             for key, fact in zip(chunk, facts, strict=True):
                 self.cache[key] = fact
                 self.inflight.discard(key)
