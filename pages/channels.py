@@ -59,6 +59,7 @@ else:
         column_config=present.labels(["channel", "platform", "mentions", "negative"]),
         key="channel_gaps",
     )
+    download(gaps, "channel-gaps")
 
 st.subheader(t("channels.coverage"))
 st.caption(t("channels.coverage_help"))
