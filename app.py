@@ -44,7 +44,11 @@ if K.LANGUAGE not in st.session_state:
     st.session_state[K.LANGUAGE] = i18n.resolve_language(None, org.locale)
 i18n.use_language(i18n.resolve_language(st.session_state[K.LANGUAGE], org.locale))
 
-state = cache.app_state(db_path, org.timezone)
+try:
+    state = cache.app_state(db_path, org.timezone)
+except DatabaseBusy:
+    st.warning(t("error.busy"))
+    st.stop()
 if state is None:  # first run on an empty database: build the demo data
     with st.spinner(t("first_run.building")):
         try:

@@ -72,3 +72,59 @@ def test_language_switch_in_the_sidebar(open_page, app_env, monkeypatch):
     assert "Mentions" in metrics(at)
     at.switch_page("pages/weekly_review.py").run()
     assert at.title[0].value == "Weekly review"  # the choice holds across pages
+
+
+HOLD_LOCK = """
+import sys, time, duckdb
+conn = duckdb.connect(sys.argv[1])
+print("locked", flush=True)
+time.sleep(float(sys.argv[2]))
+conn.close()
+"""
+
+
+def _hold_lock(path, seconds):
+    import subprocess
+    import sys
+
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_LOCK, str(path), str(seconds)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert holder.stdout.readline().strip() == "locked"
+    return holder
+
+
+def test_a_page_waits_for_a_writer_in_another_process(open_page, app_env):
+    from streamlit.testing.v1 import AppTest
+
+    from tests.pages.conftest import APP
+
+    holder = _hold_lock(app_env.path, 1.5)  # a scheduled ingest writing one batch
+    try:
+        at = AppTest.from_file(APP, default_timeout=60).run()
+    finally:
+        holder.wait(10)
+    assert not at.exception
+    assert metrics(at)["Mentions"] == "7"
+
+
+def test_a_long_writer_gives_a_clear_busy_message(open_page, app_env, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    from monitoring import app_db
+    from tests.pages.conftest import APP
+
+    at = AppTest.from_file(APP, default_timeout=60).run()  # app.py's own read is cached now
+    monkeypatch.setattr(app_db, "READ_WAIT_SECONDS", 0.5)
+    holder = _hold_lock(app_env.path, 3)
+    try:
+        import streamlit as st
+
+        st.cache_data.clear()
+        at.run()
+    finally:
+        holder.wait(10)
+    assert not at.exception
+    assert any("The database is busy" in w.value for w in at.warning)
