@@ -116,10 +116,6 @@ def platforms(conn: duckdb.DuckDBPyConnection) -> list[str]:
     return [r[0] for r in rows]
 
 
-def item_count(conn: duckdb.DuckDBPyConnection) -> int:
-    return int(scalar(conn, "SELECT count(*) FROM items") or 0)
-
-
 @dataclass(frozen=True)
 class AppState:
     """What app.py needs on every run, read in one go."""
@@ -702,19 +698,6 @@ def review_queue(conn: duckdb.DuckDBPyConnection, f: Filters, week: str) -> pd.D
         ORDER BY fl.risk DESC, fl.item_id
     """
     return _df(conn, sql, [f.timezone, f.timezone, week, week] + params)
-
-
-def item_hits(conn: duckdb.DuckDBPyConnection, item_ids: list[int]) -> pd.DataFrame:
-    """The policy hits of the given items under their current score's policy version."""
-    if not item_ids:
-        return pd.DataFrame(columns=["item_id", "rule_id", "category", "severity", "evidence"])
-    sql = f"""
-        SELECT h.item_id, h.rule_id, h.category, h.severity, h.weight, h.evidence
-        FROM hits h JOIN scores s ON s.item_id = h.item_id AND s.policy_version = h.policy_version
-        WHERE h.item_id IN ({_marks(item_ids)})
-        ORDER BY h.item_id, h.weight DESC NULLS LAST, h.rule_id
-    """
-    return _df(conn, sql, [int(i) for i in item_ids])
 
 
 def week_hits(conn: duckdb.DuckDBPyConnection, week: str) -> pd.DataFrame:

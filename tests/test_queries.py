@@ -140,7 +140,7 @@ def test_review_queue_sorted_by_risk_with_latest_decision(run, known_db):
     assert run("review_queue", ALL, "2001-W01").empty
 
 
-def test_item_hits_only_current_policy_version(run, known_db):
+def test_week_hits_only_current_policy_version(run, known_db):
     s4 = known_db.ids["s4"]
     db.write(
         known_db.path,
@@ -148,8 +148,12 @@ def test_item_hits_only_current_policy_version(run, known_db):
             "INSERT INTO hits VALUES (?, 'old-version', 'stale', 'tone', 'low', 1, 'x')", [s4]
         ),
     )
-    hits = run("item_hits", [s4])
-    assert sorted(hits["rule_id"]) == ["confidential.figures", "confidential.marker"]
+    hits = run("week_hits", known_db.week)
+    assert sorted(hits.loc[hits["item_id"] == s4, "rule_id"]) == [
+        "confidential.figures",
+        "confidential.marker",
+    ]
+    assert len(hits) == 4  # s3: 1, s4: 2, s5: 1
 
 
 def test_search_mentions_filters_and_pages(run, known_db):
