@@ -4,6 +4,7 @@ import streamlit as st
 from monitoring import cache, charts, present
 from monitoring import state_keys as K
 from monitoring.access import may_export, require_page_access
+from monitoring.config import ConfigError
 from monitoring.csvsafe import to_csv_bytes
 from monitoring.i18n import fmt_number, t
 from monitoring.settings import get_settings
@@ -12,7 +13,11 @@ user = require_page_access("policy")
 settings = get_settings()
 db = str(settings.db_path)
 org = cache.org_config(settings.org_path)
-policy = cache.policy_config(settings.policy_path)
+try:
+    policy = cache.policy_config(settings.policy_path)
+except ConfigError as exc:  # a broken policy.yaml: say where, show nothing half-read
+    st.error(str(exc))
+    st.stop()
 f = st.session_state[K.FILTERS]
 excel_it = st.session_state.get(K.CSV_EXCEL_IT, False)
 

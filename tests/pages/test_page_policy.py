@@ -36,3 +36,12 @@ def test_paste_a_post_and_see_hits(open_page):
     hits = frame_with(at, "rule_id", "category", "evidence")
     assert "disclosure" in hits["category"].tolist()
     assert any("SCONTO30" in e for e in hits["evidence"])
+
+
+def test_a_broken_policy_file_is_named_with_its_line(open_page, app_env, monkeypatch, tmp_path):
+    bad = tmp_path / "policy.yaml"
+    bad.write_text("version: x\nrules:\n  - id: BAD ID\n")
+    monkeypatch.setenv("SENTINELLA_POLICY", str(bad))
+    at = open_page("policy")
+    assert [e.value.split(":")[1] for e in at.error] == ["3"]
+    assert str(bad) in at.error[0].value
