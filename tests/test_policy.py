@@ -256,6 +256,18 @@ CASES = [
         set(),
     ),  # not a reply
     ("Il numero verde è attivo H24", "customer_care", "facebook", True, 0, set()),
+    # seen in the demo data: ticket numbers, and polite replies the sentiment model finds negative
+    ("Le abbiamo scritto per la pratica LM-0370140", "customer_care", "x_care", True, 0, set()),
+    ("Segnalazione registrata con il numero 0283417", "customer_care", "x_care", True, 0, set()),
+    (
+        "C'è un problema noto con l'app, la correzione arriva presto. Grazie per la pazienza.",
+        "customer_care",
+        "x_care",
+        True,
+        -0.7,
+        set(),
+    ),
+    ("Thanks for your patience, the error is fixed", "customer_care", "x_care", True, -0.6, set()),
 ]
 
 
@@ -314,9 +326,22 @@ def test_volume_rule_needs_history(engine):
         {h.rule for h in engine.evaluate(p, FakeSentiment()).hits} for p in (quiet, normal, burst)
     ]
     assert rules == [set(), set(), {"volume.burst"}]
-    assert (
-        engine.evaluate(burst, FakeSentiment()).flagged is False
-    )  # weight 0.8: shown, not flagged
+    assert engine.evaluate(burst, FakeSentiment()).flagged is True
+
+
+def test_competence_modes(engine):
+    org = load_org(DATA_DIR / "org.yaml")
+    policy = load_policy(DATA_DIR / "policy.yaml")
+    text = "Cerchiamo addetti per i Lumina Point: candidatura su lavora con noi"  # careers + stores
+    post = Post(text, team="hr_employer", channel="linkedin")
+    assert engine.evaluate(post, FakeSentiment()).hits == ()  # also about its own topic
+    strict_rules = [
+        r.model_copy(update={"mode": "any_outside"}) if r.kind == "competence" else r
+        for r in policy.rules
+    ]
+    strict = PolicyEngine(policy.model_copy(update={"rules": strict_rules}), org)
+    (hit,) = strict.evaluate(post, FakeSentiment()).hits
+    assert hit.evidence == ("stores: Lumina Point",)
 
 
 def test_unknown_sentiment_is_no_risk_and_no_hostility(engine):

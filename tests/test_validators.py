@@ -78,6 +78,7 @@ def test_email(candidate, expected):
         ("800 123 456", "tollfree"),
         ("0000 0123 456", None),  # digits inside an IBAN, not an area code
         ("4837", None),
+        ("0370140", None),  # seven digits: a ticket number, not a landline
         ("12345678901", None),
     ],
 )

@@ -325,6 +325,9 @@ class CompetenceRule(RuleBase):
     about: ClassVar[str] = "the post's topics are outside its team's competences"
     context: ClassVar[bool] = True
     kind: Literal["competence"]
+    # "only_outside": every topic of the post is outside the competences (an HR job ad for
+    # store staff names the stores topic but is about careers); "any_outside": one is enough.
+    mode: Literal["only_outside", "any_outside"] = "only_outside"
 
     def compile(self, org: OrgConfig) -> ContextCheck:
         competences = {t.id: set(t.competences) for t in org.teams}
@@ -332,6 +335,8 @@ class CompetenceRule(RuleBase):
         def check(post: Post, topics: dict[str, Evidence]) -> Evidence:
             allowed = competences.get(post.team or "")
             if not allowed:  # unknown team, or a team without declared competences
+                return ()
+            if self.mode == "only_outside" and any(topic in allowed for topic in topics):
                 return ()
             return tuple(
                 f"{topic}: {', '.join(words)}"

@@ -72,7 +72,8 @@ def italian_phone_kind(candidate: str) -> str | None:
     """``"mobile"``, ``"landline"``, ``"tollfree"`` (numero verde, 800/803) or None.
 
     Accepts an optional +39 / 0039 prefix and spaces, dots, dashes or slashes as separators.
-    Mobile numbers start with 3 and have 9-10 digits; landlines start with 0 and have 6-11.
+    Mobile numbers start with 3 and have 9-10 digits; landlines start with 0[1-9] and have
+    8-11 (shorter 0-numbers are far more often ticket or customer codes).
     """
     digits = re.sub(r"[\s./()-]", "", candidate)
     if digits.startswith("+39"):
@@ -85,7 +86,7 @@ def italian_phone_kind(candidate: str) -> str | None:
         return "mobile"
     if digits.startswith(("800", "803")) and len(digits) in (6, 9):
         return "tollfree"
-    if digits.startswith("0") and digits[1:2] != "0" and 6 <= len(digits) <= 11:
+    if digits.startswith("0") and digits[1:2] != "0" and 8 <= len(digits) <= 11:
         return "landline"
     return None
 
