@@ -172,15 +172,16 @@ def run_bench(mentions: int, workdir: Path, seed: int = 11, page_runs: bool = Tr
         )
     )
 
-    new_rows = max(mentions // 100, 1)
+    new_rows = max(mentions // 100, 1000)  # the generator's smallest year
     run_measured(
         _helper(
             "export",
             str(increment),
             str(new_rows),
             str(seed + 1),
+            # new items over the latest 61 days (the generator's shortest period)
+            (end - timedelta(days=61)).isoformat(),
             end.isoformat(),
-            (end + timedelta(days=3)).isoformat(),
         )
     )
     seconds, rss, _ = run_measured(
