@@ -113,14 +113,20 @@ def browser_context_args(browser_context_args):
 
 
 class Guard(list):
-    """Problems seen by the page; a download's request shows as aborted and is not one."""
+    """Problems seen by the page.
+
+    Not problems: a download's request (Chromium reports it as aborted), and the browser
+    cancelling a download button's file fetch when the test navigates away (ERR_ABORTED on
+    Streamlit's /media/ endpoint).
+    """
 
     def __init__(self) -> None:
         super().__init__()
         self.downloads: set[str] = set()
 
     def failed(self, request) -> None:
-        if request.url not in self.downloads:
+        cancelled = "/media/" in request.url and "ERR_ABORTED" in (request.failure or "")
+        if request.url not in self.downloads and not cancelled:
             self.append(f"failed: {request.url} {request.failure}")
 
 
