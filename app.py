@@ -29,9 +29,8 @@ PAGES = (
     ("pages/policy.py", "page.policy"),
 )
 
-st.set_page_config(
-    page_title="Sentinella", layout="wide"
-)  # no page_icon: it is fetched from Google
+# No page_icon either: Streamlit would fetch it from Google.
+st.set_page_config(page_title="Sentinella", layout="wide")
 settings = get_settings()
 db_path = str(settings.db_path)
 try:
