@@ -180,6 +180,10 @@ MESSAGES: M = _pairs(
         "{count} avvisi non consegnati al webhook: verranno ritentati al prossimo giro.",
         "{count} alerts could not be delivered to the webhook; they are retried on the next run.",
     ),
+    overview__unanswered_help=(
+        "Gli articoli di stampa non sono inclusi: non si risponde in un thread.",
+        "Press articles are left out: they are not answered in a thread.",
+    ),
     overview__unanswered=(
         "Menzioni negative senza risposta, per copertura",
         "Unanswered negative mentions, by reach",

@@ -238,11 +238,18 @@ _MENTION_COLUMNS = """
 """
 
 
+# Press articles are not answered in a thread: left out of "unanswered" lists, as the alerts
+# leave them out of the unanswered rule (monitoring.alerts, exclude_platforms).
+NOT_ANSWERABLE = ("news",)
+
+
 def top_unanswered_negative(
     conn: duckdb.DuckDBPyConnection, f: Filters, limit: int = 15
 ) -> pd.DataFrame:
-    """The most-reached negative mentions nobody answered yet."""
+    """The most-reached negative mentions nobody answered yet (press articles aside)."""
     where, params = mention_slice(f)
+    where += f" AND i.platform NOT IN ({_marks(NOT_ANSWERABLE)})"
+    params = params + list(NOT_ANSWERABLE)
     # Rank on narrow columns first; fetch the texts of the few winners only.
     sql = f"""
         WITH top AS (

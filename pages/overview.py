@@ -111,6 +111,7 @@ if not failed.empty:
     st.dataframe(failed, hide_index=True, key="failed_alerts")
 
 st.subheader(t("overview.unanswered"))
+st.caption(t("overview.unanswered_help"))
 if unanswered.empty:
     st.info(t("overview.no_unanswered"))
 else:

@@ -241,3 +241,24 @@ def test_health_trend_is_weekly():
     # week 1: net (1-1)/2 = 0 -> 0.5; care 1; timeliness 1 -> (0.4*0.5+0.25+0.2)/0.85
     assert trend["health"].iloc[0] == pytest.approx(100 * 0.65 / 0.85)
     assert trend["health"].iloc[1] == pytest.approx(0.0)
+
+
+def test_press_articles_are_not_in_the_unanswered_list(run, known_db):
+    from monitoring import store
+
+    article = {
+        "platform": "news", "native_id": "n1", "text": "Blackout, proteste contro Lumina",
+        "created_at": known_db.anchor, "reach": 10**6, "author_handle": "ilgazzettino",
+    }  # fmt: skip
+
+    def add(conn):
+        store.insert_items(conn, store.items_table([article]), "test")
+        conn.execute(
+            "INSERT INTO scores SELECT item_id, 'test-1', 'it', -0.8, 'negative', [], 10, FALSE, "
+            "NULL, now()::TIMESTAMP FROM items WHERE native_id = 'n1'"
+        )
+
+    db.write(known_db.path, add)
+    top = run("top_unanswered_negative", ALL, 10)
+    assert "ilgazzettino" not in set(top["author"])
+    assert run("mention_buckets", ALL)["negative"].sum() == 5  # still counted as a mention
