@@ -45,3 +45,16 @@ def test_a_week_without_flags(open_page, app_env):
     db.write(app_env.path, lambda c: c.execute("DELETE FROM flags"))
     at.run()
     assert [i.value for i in at.info] == [f"No flagged post in week {app_env.week}."]
+
+
+def test_the_weekly_report_download_renders(app_env):
+    """The page's report buttons call this on click (AppTest cannot read downloads back)."""
+    from monitoring import cache
+    from monitoring.org import load_org
+    from monitoring.settings import DATA_DIR
+
+    html = cache.weekly_report_html(
+        str(app_env.path), app_env.week, None, load_org(DATA_DIR / "org.yaml"), "en"
+    )
+    assert html.lstrip().lower().startswith("<!doctype html")
+    assert "fatturato Q3 +12%" in html  # the week's flagged leak is in it
