@@ -21,20 +21,9 @@ SENTIMENT_COLORS = {
 SENTIMENT_ORDER = ("negative", "neutral", "positive", "unscored")
 GOVERNANCE_COLORS = {"centralized": "#0072B2", "decentralized": "#E69F00"}
 STATUS_COLORS = {"green": "#2E7D32", "amber": "#F9A825", "red": "#C62828"}
-SERIES_COLORS = (
-    "#0072B2",
-    "#E69F00",
-    "#56B4E9",
-    "#009E73",
-    "#CC79A7",
-    "#F0E442",
-    "#D55E00",
-    "#999999",
-    "#332288",
-    "#117733",
-    "#882255",
-    "#44AA99",
-)
+# Series (teams, channels, competitors) never reuse a sentiment colour.
+SERIES_COLORS = ("#0072B2", "#E69F00", "#56B4E9", "#CC79A7", "#332288", "#F0E442", "#117733",
+                 "#882255", "#44AA99", "#AA4499", "#88CCEE", "#DDCC77")  # fmt: skip
 HEALTH_COLOR = "#0072B2"
 
 

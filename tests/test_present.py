@@ -45,3 +45,10 @@ def test_competitor_terms_from_org():
     terms = dict(present.competitor_terms(load_org(DATA_DIR / "org.yaml")))
     assert "voltaris" in terms["Voltaris"] and "voltaris_it" in terms["Voltaris"]
     assert all(term == term.lower() for names in terms.values() for term in names)
+
+
+def test_one_palette_sentiment_colours_are_reserved():
+    from monitoring.charts import SENTIMENT_COLORS, SERIES_COLORS
+
+    assert set(SENTIMENT_COLORS) == {"negative", "neutral", "positive", "unscored"}
+    assert not set(SERIES_COLORS) & set(SENTIMENT_COLORS.values())
