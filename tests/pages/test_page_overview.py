@@ -128,3 +128,15 @@ def test_a_long_writer_gives_a_clear_busy_message(open_page, app_env, monkeypatc
         holder.wait(10)
     assert not at.exception
     assert any("The database is busy" in w.value for w in at.warning)
+
+
+@pytest.mark.parametrize(
+    "page", ["overview", "teams", "channels", "weekly_review", "mentions", "policy"]
+)
+def test_an_empty_slice_says_so(open_page, app_env, page):
+    at = open_page("overview")
+    at.sidebar.multiselect(key="sentinella_platforms").select("youtube").run()
+    at.switch_page(f"pages/{page}.py").run()
+    assert not at.exception
+    if page != "policy":  # the policy page lists its rules even without hits
+        assert len(at.info) >= 1
