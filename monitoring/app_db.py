@@ -73,10 +73,17 @@ def read(path: str | Path, work: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
         return db.read(path, work, wait=READ_WAIT_SECONDS)
 
 
-def write(path: str | Path, work: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
-    """Run ``work`` in one transaction on a short-lived read-write connection."""
+def write(
+    path: str | Path,
+    work: Callable[[duckdb.DuckDBPyConnection], T],
+    wait: float = db.LOCK_WAIT_SECONDS,
+) -> T:
+    """Run ``work`` in one transaction on a short-lived read-write connection.
+
+    :param wait: seconds to keep retrying while another process holds the file.
+    """
     with LOCK.writing():
-        return db.write(path, work)
+        return db.write(path, work, wait=wait)
 
 
 @contextmanager

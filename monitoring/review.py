@@ -22,7 +22,10 @@ from monitoring.db import DatabaseBusy, scalar
 
 DECISIONS = ("confirmed", "dismissed", "escalated")
 MAX_NOTE = 2000
-ATTEMPTS = 5
+# A decision waits for a writer in another process (an ingest batch takes seconds) up to
+# ATTEMPTS x WAIT_SECONDS, then the manager is told it was NOT stored and can click again.
+ATTEMPTS = 3
+WAIT_SECONDS = 10.0
 
 
 class ReviewError(Exception):
@@ -81,7 +84,9 @@ def record_decision(
     for attempt in range(1, ATTEMPTS + 1):
         try:
             return app_db.write(
-                db_path, lambda conn: _insert(conn, int(item_id), decision, note, reviewer)
+                db_path,
+                lambda conn: _insert(conn, int(item_id), decision, note, reviewer),
+                wait=WAIT_SECONDS,
             )
         except (duckdb.TransactionException, duckdb.ConnectionException, DatabaseBusy) as exc:
             # A conflicting writer or a file held longer than one wait: try again, then give up

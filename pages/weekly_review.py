@@ -45,9 +45,11 @@ by_id = queue.set_index("item_id")
 
 
 def next_pending(after: int | None) -> int | None:
+    """The pending post after ``after`` in queue order, wrapping round; ``after`` if none."""
     pending = [int(i) for i in queue.loc[queue["decision"].isna(), "item_id"]]
     later = pending[pending.index(after) + 1 :] if after in pending else pending
-    return (later or pending or [after])[0]
+    others = [i for i in pending if i != after]
+    return (later or others or [after])[0]
 
 
 if st.session_state.get(K.REVIEW_ITEM) not in item_ids:

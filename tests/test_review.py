@@ -132,3 +132,20 @@ def test_reads_and_a_decision_in_one_process_do_not_collide(known_db):
             thread.join()
     assert errors == []
     assert _rows(known_db.path, "SELECT count(*) FROM reviews") == [(4,)]
+
+
+@pytest.mark.slow
+def test_a_decision_blocked_too_long_is_reported_not_stored(known_db, monkeypatch):
+    monkeypatch.setattr(review, "WAIT_SECONDS", 0.3)
+    monkeypatch.setattr(review, "ATTEMPTS", 2)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD_LOCK, str(known_db.path), "3"], stdout=subprocess.PIPE,
+        text=True,
+    )  # fmt: skip
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        with pytest.raises(review.ReviewError, match="not stored after 2 attempts"):
+            review.record_decision(known_db.path, known_db.ids["s4"], "confirmed", "anna")
+    finally:
+        holder.wait(10)
+    assert _rows(known_db.path, "SELECT count(*) FROM reviews") == [(1,)]
