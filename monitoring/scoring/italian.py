@@ -21,6 +21,7 @@ from vaderSentiment.vaderSentiment import (
     C_INCR,
     N_SCALAR,
     SentimentIntensityAnalyzer,
+    normalize,
 )
 
 LEXICON_PATH = Path(__file__).resolve().parents[2] / "data" / "lexicons" / "it_lexicon.tsv"
@@ -169,12 +170,20 @@ class ItalianSentimentAnalyzer(SentimentIntensityAnalyzer):
     def tokenize(self, text: str) -> tuple[list[str], list[bool]]:
         """Words, emoji and emoticons with case kept, plus for each one whether a clause ends
         after it (a comma, full stop, ...), which bounds negation and boosters."""
-        text = _EMOJI_NOISE.sub("", text.replace("’", "'").replace("‘", "'"))
-        text = _EMOJI.sub(r" \g<0> ", text)
+        tokens, _, ends = self._tokens(text)
+        return tokens, ends
+
+    def _tokens(self, text: str) -> tuple[list[str], list[str], list[bool]]:
+        """``tokenize`` plus each token in lower case (what the word rules read)."""
+        # Curly quotes (U+2018/9), emoji and their modifiers all sort at or after U+200D.
+        if not text.isascii() and max(text) >= "\u200d":
+            text = _EMOJI_NOISE.sub("", text.replace("’", "'").replace("‘", "'"))
+            text = _EMOJI.sub(r" \g<0> ", text)
         text = _GLUED.sub(r"\1 ", text)
         if "#" in text:  # "#GovernoLadro" reads as "Governo Ladro"
             text = _CAMEL_HASHTAG.sub(lambda m: _CAMEL_CUT.sub(" ", m.group()), text)
         tokens: list[str] = []
+        lowers: list[str] = []
         folded: list[str] = []
         ends: list[bool] = []
         cache = self._raw_cache
@@ -185,50 +194,65 @@ class ItalianSentimentAnalyzer(SentimentIntensityAnalyzer):
                 if len(cache) > _CACHE_LIMIT:
                     cache.clear()
                 cache[raw] = split
-            pieces, keys, end = split
+            pieces, low, keys, flags = split
             if pieces:
-                tokens.extend(pieces)
-                folded.extend(keys)
-                ends.extend([False] * len(pieces))
-            if end and ends:
+                tokens += pieces
+                lowers += low
+                folded += keys
+                ends += flags
+            elif flags and ends:  # bare punctuation closing the clause before it
                 ends[-1] = True
-        return self._join_phrases(tokens, folded, ends)
+        return self._join_phrases(tokens, lowers, folded, ends)
 
-    def _split_raw(self, raw: str) -> tuple[tuple[str, ...], tuple[str, ...], bool]:
-        """One whitespace-separated chunk -> its tokens, their folded lower-case forms, and
-        whether it closes a clause. Emoticons such as ":-)" or "<3" stay whole."""
-        if raw.lower() in self.lexicon:
-            return (raw,), (fold_accents(raw.lower()),), False
+    def _split_raw(self, raw: str) -> tuple[tuple[str, ...], ...]:
+        """One whitespace-separated chunk -> its tokens, their lower-case and folded forms, and
+        for each token whether a clause ends after it (for a chunk without tokens: ``(True,)``
+        when it closes a clause). Emoticons such as ":-)" or "<3" stay whole."""
+        lower = raw.lower()
+        if lower in self.lexicon:
+            return (raw,), (lower,), (fold_accents(lower),), (False,)
         stripped = raw.strip(_PUNCT_NO_APOSTROPHE).lstrip("'")
         end = raw[-1] in _CLAUSE_END or (not stripped and any(c in _CLAUSE_END for c in raw))
         if not stripped:
-            return (), (), end
+            return (), (), (), (True,) if end else ()
         pieces = tuple(_split_elision(stripped)) if "'" in stripped else (stripped,)
-        return pieces, tuple(fold_accents(p.lower()) for p in pieces), end
+        low = tuple(p.lower() for p in pieces)
+        flags = (False,) * (len(pieces) - 1) + (end,)
+        return pieces, low, tuple(fold_accents(p) for p in low), flags
 
     def _join_phrases(
-        self, tokens: list[str], lowers: list[str], ends: list[bool]
-    ) -> tuple[list[str], list[bool]]:
-        out: list[str] = []
-        out_ends: list[bool] = []
+        self, tokens: list[str], lowers: list[str], folded: list[str], ends: list[bool]
+    ) -> tuple[list[str], list[str], list[bool]]:
+        """Merge multi-word expressions, longest first, left to right. Only the positions whose
+        word opens some phrase are tried (most texts have none or one)."""
         phrases = self.phrases
-        i = 0
-        while i < len(tokens):
-            match = 0
-            for words in phrases.get(lowers[i], ()):
+        heads = [i for i, word in enumerate(folded) if word in phrases]
+        if not heads:
+            return tokens, lowers, ends
+        out: list[str] = []
+        out_lowers: list[str] = []
+        out_ends: list[bool] = []
+        done = 0  # tokens before this index are already in the output
+        for i in heads:
+            if i < done:
+                continue  # inside a phrase matched just before
+            for words in phrases[folded[i]]:
                 n = len(words)
-                if tuple(lowers[i : i + n]) == words and not any(ends[i : i + n - 1]):
-                    match = n
+                if tuple(folded[i : i + n]) == words and not any(ends[i : i + n - 1]):
+                    out += tokens[done:i]
+                    out_lowers += lowers[done:i]
+                    out_ends += ends[done:i]
+                    out.append(" ".join(tokens[i : i + n]))
+                    out_lowers.append(" ".join(lowers[i : i + n]))
+                    out_ends.append(ends[i + n - 1])
+                    done = i + n
                     break
-            if match:
-                out.append(" ".join(tokens[i : i + match]))
-                out_ends.append(ends[i + match - 1])
-                i += match
-            else:
-                out.append(tokens[i])
-                out_ends.append(ends[i])
-                i += 1
-        return out, out_ends
+        if not done:
+            return tokens, lowers, ends
+        out += tokens[done:]
+        out_lowers += lowers[done:]
+        out_ends += ends[done:]
+        return out, out_lowers, out_ends
 
     # --- lexicon look-up ----------------------------------------------------------------
 
@@ -284,25 +308,52 @@ class ItalianSentimentAnalyzer(SentimentIntensityAnalyzer):
 
     def polarity_scores(self, text: str) -> dict[str, float]:
         """VADER's neg/neu/pos/compound for Italian text."""
-        tokens, ends = self.tokenize(text)
-        lowers = [t.lower() for t in tokens]
-        is_cap_diff = _allcap_differential(tokens)
-        sentiments = [
-            self._word_valence(tokens, lowers, ends, i, is_cap_diff) for i in range(len(tokens))
-        ]
-        sentiments = _contrast(lowers, sentiments)
-        sentiments = _sarcasm(lowers, sentiments)
-        return self.score_valence(sentiments, text)
+        return self.score_valence(self.sentiments(text), text)
 
-    def _word_valence(
-        self, tokens: list[str], lowers: list[str], ends: list[bool], i: int, is_cap_diff: bool
+    def compound(self, text: str) -> float:
+        """VADER's compound score alone (what the product stores): the same number as
+        ``polarity_scores(text)["compound"]`` without the neg/neu/pos shares."""
+        sentiments = self.sentiments(text)
+        if not sentiments:
+            return 0.0
+        # VADER's score_valence, compound part: sum, punctuation emphasis, normalization.
+        total = float(sum(sentiments))
+        if total:
+            emphasis = self._punctuation_emphasis(text)
+            total = total + emphasis if total > 0 else total - emphasis
+        return round(normalize(total), 4)
+
+    def sentiments(self, text: str) -> list[float]:
+        """One valence per token after the Italian rules (VADER's list before scoring)."""
+        tokens, lowers, ends = self._tokens(text)
+        is_cap_diff = _allcap_differential(tokens)
+        sentiments = [0.0] * len(tokens)
+        cache = self._cache
+        skip = _NOT_SCORED
+        for i, word in enumerate(lowers):
+            if word in skip:
+                continue
+            valence = cache.get(word, False)
+            if valence is False:
+                valence = self.valence_of(word)
+            if valence:
+                sentiments[i] = self._shifted(tokens, lowers, ends, i, valence, is_cap_diff)
+        if not CONTRAST.isdisjoint(lowers):
+            sentiments = _contrast(lowers, sentiments)
+        if not PRAISE.isdisjoint(lowers):
+            sentiments = _sarcasm(lowers, sentiments)
+        return sentiments
+
+    def _shifted(
+        self,
+        tokens: list[str],
+        lowers: list[str],
+        ends: list[bool],
+        i: int,
+        valence: float,
+        is_cap_diff: bool,
     ) -> float:
-        word = lowers[i]
-        if word in BOOSTERS or word in NEGATE:
-            return 0.0
-        valence = self.valence_of(word)
-        if not valence:
-            return 0.0
+        """The lexicon valence of token ``i`` after capitals, boosters and negation."""
         if is_cap_diff and tokens[i].isupper():
             valence += C_INCR if valence > 0 else -C_INCR
         negated = partial = never_so = False
@@ -329,6 +380,10 @@ class ItalianSentimentAnalyzer(SentimentIntensityAnalyzer):
         elif partial:
             valence *= PARTIAL_SCALAR
         return valence
+
+
+# Boosters and negations carry no valence of their own.
+_NOT_SCORED = frozenset(BOOSTERS) | NEGATE
 
 
 def _clip(value: float) -> float:

@@ -59,7 +59,7 @@ def score(text: str, lang: str | None) -> float | None:
     if lang == "en":
         return english_analyzer().polarity_scores(text)["compound"]
     if lang == "it":
-        return italian_analyzer().polarity_scores(text)["compound"]
+        return italian_analyzer().compound(text)  # polarity_scores' compound, without the rest
     return None
 
 
