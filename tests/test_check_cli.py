@@ -137,3 +137,24 @@ def test_held_out_cases_meet_the_targets(path):
     print(f"{path.name}: violations caught {caught:.1%}, ordinary unflagged {clean:.1%}", misses)
     assert caught >= 0.90, misses
     assert clean >= 0.90, misses
+
+
+@pytest.mark.parametrize(
+    ("text", "hostile"),
+    [
+        # found on the demo data: polite factual replies the Italian model scores below -0.5
+        (
+            "@mario il doppio addebito è dovuto a un errore tecnico: il rimborso sarà automatico",
+            False,
+        ),
+        ("@mario il doppio addebito è dovuto a un errore tecnico, ci scusiamo", False),
+        ("@mario il problema è dovuto a un guasto della rete, i tecnici sono al lavoro", False),
+        ("@mario siete voi il problema, non rompete più e arrangiatevi, che schifo di gente", True),
+    ],
+)
+def test_an_explained_error_is_not_a_hostile_reply(text, hostile):
+    post = {"text": text, "team": "customer_care", "channel": "x_care", "in_reply_to": "1"}
+    result, (obj,) = run([json.dumps(post)])
+    assert result.exit_code == 0
+    assert obj["compound"] < -0.5  # the sentiment stays as the model reads it
+    assert ("tone.hostile" in {h["rule"] for h in obj["hits"]}) is hostile

@@ -268,6 +268,49 @@ CASES = [
         set(),
     ),
     ("Thanks for your patience, the error is fixed", "customer_care", "x_care", True, -0.6, set()),
+    # an explanation of an error on the company's side is factual, not hostile (demo data: the
+    # Italian model scores it -0.66 to -0.72)
+    (
+        "Il doppio addebito è dovuto a un errore tecnico: il rimborso sarà automatico",
+        "customer_care",
+        "x_care",
+        True,
+        -0.69,
+        set(),
+    ),
+    (
+        "Il doppio addebito è dovuto a un errore tecnico, ci scusiamo",
+        "customer_care",
+        "x_care",
+        True,
+        -0.72,
+        set(),
+    ),
+    (
+        "Il problema è dovuto a un guasto della rete, i tecnici sono al lavoro",
+        "customer_care",
+        "x_care",
+        True,
+        -0.67,
+        set(),
+    ),
+    (
+        "The double charge was a billing error on our side",
+        "customer_care",
+        "x_care",
+        True,
+        -0.6,
+        set(),
+    ),
+    # ... but an error word does not excuse hostility aimed at the customer
+    (
+        "Il problema è vostro, non nostro: arrangiatevi",
+        "customer_care",
+        "x_care",
+        True,
+        -0.7,
+        {"tone.hostile"},
+    ),
 ]
 
 
