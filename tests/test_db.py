@@ -1,11 +1,13 @@
 """Migrations, lock handling and the bulk item store, on real DuckDB files."""
 
+import random
 import subprocess
 import sys
 import textwrap
 import time
-from datetime import datetime
+from datetime import datetime, timedelta
 
+import pyarrow as pa
 import pytest
 
 from monitoring import db, store
@@ -159,3 +161,72 @@ def test_first_answer_wins_whatever_the_arrival_order(org_db):
 
 def test_same_id_on_another_platform_is_another_item(org_db):
     assert _insert(org_db, [_item("1", "a", 0), _item("1", "a", 0, platform="mastodon")]).new == 2
+
+
+# --- time order of stored batches (docs/decisions/0005) --------------------------------------
+
+
+def _stamped(stamps: list[datetime]) -> pa.Table:
+    return store.items_table(
+        [
+            {"platform": "x", "native_id": f"n{i}", "text": "t", "created_at": t}
+            for i, t in enumerate(stamps)
+        ]
+    )
+
+
+def _minutes(n: int) -> list[datetime]:
+    return [datetime(2026, 1, 1) + timedelta(minutes=i) for i in range(n)]
+
+
+def _times(stamps: list[datetime]) -> pa.Table:
+    return pa.table({"created_at": pa.array(stamps, pa.timestamp("us"))})
+
+
+def test_time_clustered_accepts_sorted_or_small_batches_and_rejects_shuffled_ones():
+    stamps = _minutes(300_000)
+    assert store.time_clustered(_times(stamps))
+    assert store.time_clustered(_times(stamps[::-1]))  # newest first, as many exports
+    shuffled = stamps[:]
+    random.Random(1).shuffle(shuffled)
+    assert not store.time_clustered(_times(shuffled))
+    # One row group or less: order inside a row group does not matter to its zonemaps.
+    assert store.time_clustered(_times(shuffled[: store.ROW_GROUP_ROWS]))
+
+
+@pytest.mark.slow
+def test_a_shuffled_batch_is_stored_in_time_order(org_db):
+    stamps = _minutes(2 * store.ROW_GROUP_ROWS)
+    random.Random(2).shuffle(stamps)
+    table = _stamped(stamps)
+    db.write(org_db, lambda c: store.insert_items(c, table, "test", unique=True))
+    inversions = db.read(
+        org_db,
+        lambda c: db.scalar(
+            c,
+            "SELECT count(*) FROM (SELECT created_at < lag(created_at) OVER (ORDER BY rowid)"
+            " AS back FROM items) WHERE back",
+        ),
+    )
+    assert inversions == 0
+
+
+def test_raw_survives_the_zstd_rebuild_of_items(tmp_path, monkeypatch):
+    path = tmp_path / "x.duckdb"
+    full = db.MIGRATIONS
+    monkeypatch.setattr(db, "MIGRATIONS", [m for m in full if m[0] < 3])
+    db.init(path)
+    _insert(path, [{**_item("m1", "someone", 0), "raw": '{"id": "m1"}'}])
+    monkeypatch.setattr(db, "MIGRATIONS", full)
+    assert 3 in db.init(path)
+    stored = db.read(path, lambda c: c.execute("SELECT native_id, raw FROM items").fetchall())
+    assert stored == [("m1", '{"id": "m1"}')]
+    _insert(path, [{**_item("m2", "someone", 1), "raw": '{"id": "m2"}'}])
+    compression = db.read(
+        path,
+        lambda c: c.execute(
+            "SELECT DISTINCT compression FROM pragma_storage_info('items') "
+            "WHERE column_name = 'raw' AND segment_type = 'VARCHAR'"
+        ).fetchall(),
+    )
+    assert compression == [("ZSTD",)]

@@ -5,12 +5,13 @@ from __future__ import annotations
 import codecs
 import json
 
+import pyarrow as pa
 import pytest
 from click.testing import CliRunner
 from ingest_fakes import make_db, rows, sources_yaml
 
 from monitoring.cli import cli
-from monitoring.ingest.files import ImportFailed, read_file
+from monitoring.ingest.files import ImportFailed, _regroup, read_file
 from monitoring.ingest.runner import import_file, run_sources
 from monitoring.ingest.sources import load_sources
 
@@ -241,3 +242,16 @@ def test_repeated_ids_within_one_file_are_stored_once(db_path, tmp_path):
     report = import_file(db_path, path, "x")
     assert (report.new, report.duplicate) == (1, 1)
     assert rows(db_path, "SELECT count(*) FROM items") == [(1,)]
+
+
+def test_batches_stay_bounded_when_duckdb_hands_out_a_huge_one():
+    # Unordered parallel reading sometimes yields one record batch of nearly a whole file;
+    # every transaction must still hold at most ``batch_rows`` rows, all of them in order.
+    sizes = [3, 10, 0, 1, 7]
+    start = [sum(sizes[:i]) for i in range(len(sizes))]
+    batches = [
+        pa.record_batch({"n": list(range(s, s + n))}) for s, n in zip(start, sizes, strict=True)
+    ]
+    tables = list(_regroup(iter(batches), 4))
+    assert [t.num_rows for t in tables] == [4, 4, 4, 4, 4, 1]
+    assert [n for t in tables for n in t["n"].to_pylist()] == list(range(21))

@@ -155,6 +155,7 @@ def read_file(
     conn = duckdb.connect()  # in memory: the target database stays free between batches
     try:
         conn.execute("SET TimeZone = 'UTC'")
+        conn.execute("SET enable_progress_bar = false")  # the CLI shows its own progress
         # Row order is irrelevant (the store orders by time): let DuckDB read in parallel freely.
         conn.execute("SET preserve_insertion_order = false")
         source_sql, params, slots, file_rejects = _source(conn, path, fmt, wanted)
@@ -191,15 +192,23 @@ def read_file(
 
 
 def _regroup(reader: pa.RecordBatchReader, rows: int) -> Iterator[pa.Table]:
-    """Arrow batches of about ``rows`` rows (DuckDB hands out smaller vectors-of-chunks)."""
+    """Arrow tables of at most ``rows`` rows, the last one possibly shorter.
+
+    DuckDB's reader usually hands out smaller record batches, but with unordered parallel
+    reading it sometimes hands out one of nearly the whole file; slicing (zero-copy) keeps
+    every write transaction, and so the time the file stays locked, bounded.
+    """
     held: list[pa.RecordBatch] = []
     count = 0
     for batch in reader:
-        held.append(batch)
-        count += batch.num_rows
-        if count >= rows:
-            yield pa.Table.from_batches(held)
-            held, count = [], 0
+        while batch.num_rows:
+            take = batch.slice(0, rows - count)
+            batch = batch.slice(take.num_rows)
+            held.append(take)
+            count += take.num_rows
+            if count == rows:
+                yield pa.Table.from_batches(held)
+                held, count = [], 0
     if held:
         yield pa.Table.from_batches(held)
 
