@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta
 
 import streamlit as st
 
-from monitoring import cache, first_run, i18n
+from monitoring import access, cache, first_run, i18n
 from monitoring import state_keys as K
 from monitoring.access import AccessDenied
 from monitoring.config import ConfigError
@@ -20,14 +20,9 @@ from monitoring.settings import get_settings
 
 DEFAULT_PERIOD_DAYS = 90
 # No ":material/..." icons anywhere: Streamlit fetches them from fonts.gstatic.com.
-PAGES = (
-    ("pages/overview.py", "page.overview"),
-    ("pages/teams.py", "page.teams"),
-    ("pages/channels.py", "page.channels"),
-    ("pages/weekly_review.py", "page.weekly_review"),
-    ("pages/mentions.py", "page.mentions"),
-    ("pages/policy.py", "page.policy"),
-)
+# Each page also checks the role itself (access.require_page_access): a hidden link is not a
+# permission. Only the pages the signed-in user may open are listed.
+PAGES = ("overview", "teams", "channels", "weekly_review", "mentions", "policy", "audit")
 
 # No page_icon either: Streamlit would fetch it from Google.
 st.set_page_config(page_title="Sentinella", layout="wide")
@@ -42,6 +37,8 @@ except ConfigError as exc:
 if K.LANGUAGE not in st.session_state:
     st.session_state[K.LANGUAGE] = i18n.resolve_language(None, org.locale)
 i18n.use_language(i18n.resolve_language(st.session_state[K.LANGUAGE], org.locale))
+
+user = access.sign_in_gate(db_path)
 
 try:
     state = cache.app_state(db_path, org.timezone)
@@ -58,7 +55,10 @@ if state is None:  # first run on an empty database: build the demo data
     cache.clear()
     state = cache.app_state(db_path, org.timezone)
 
-navigation = st.navigation([st.Page(path, title=t(key)) for path, key in PAGES], position="sidebar")
+navigation = st.navigation(
+    [st.Page(f"pages/{page}.py", title=t(f"page.{page}")) for page in PAGES if user.can_open(page)],
+    position="sidebar",
+)
 
 
 def today_local() -> date:
@@ -122,6 +122,12 @@ with st.sidebar:
     )
     if st.button(t("refresh"), help=t("refresh_help")):
         cache.clear()
+    st.divider()
+    if access.single_user_mode():
+        st.caption(t("auth.single_user"))
+    else:
+        st.caption(t("auth.signed_in_as", user=user.name, role=t(f"role.{user.role.value}")))
+        st.button(t("auth.sign_out"), on_click=access.sign_out, key="sign_out")
 
 if state and state.demo:
     st.warning(t("banner.demo"))

@@ -40,6 +40,49 @@ MESSAGES: M = _pairs(
         "seconds with “Refresh data”.",
     ),
     error__access=("Accesso negato: {reason}", "Access denied: {reason}"),
+    page__audit=("Audit", "Audit"),
+    auth__sign_in_first=("Accedi per continuare.", "Sign in to continue."),
+    auth__denied_page=(
+        "{user} (ruolo {role}) non può aprire questa pagina.",
+        "{user} (role {role}) may not open this page.",
+    ),
+    auth__network_needs_sign_in=(
+        "Questa dashboard è raggiungibile dalla rete ma non ha accessi configurati. Crea un "
+        "account con «python -m monitoring user add NOME --role admin» o configura OpenID "
+        "Connect, oppure avviala su 127.0.0.1.",
+        "This dashboard is reachable from the network but has no sign-in configured. Create an "
+        "account with “python -m monitoring user add NAME --role admin” or configure OpenID "
+        "Connect, or run it on 127.0.0.1.",
+    ),
+    auth__oidc_not_mapped=(
+        "{email} non ha un ruolo in data/users.yaml: chiedi a un amministratore.",
+        "{email} has no role in data/users.yaml: ask an administrator.",
+    ),
+    auth__sign_in_oidc=("Accedi con il tuo account aziendale", "Sign in with your company account"),
+    auth__sign_in=("Accedi", "Sign in"),
+    auth__sign_out=("Esci", "Sign out"),
+    auth__user=("Utente", "User"),
+    auth__password=("Password", "Password"),
+    auth__wrong_credentials=("Utente o password errati.", "Wrong user name or password."),
+    auth__single_user=(
+        "Modalità locale a utente singolo (solo 127.0.0.1).",
+        "Single-user local mode (127.0.0.1 only).",
+    ),
+    auth__signed_in_as=("Connesso come {user} ({role})", "Signed in as {user} ({role})"),
+    role__viewer=("lettore", "viewer"),
+    role__manager=("manager", "manager"),
+    role__analyst=("analista", "analyst"),
+    role__admin=("amministratore", "admin"),
+    audit__log=("Registro delle attività", "Activity log"),
+    audit__reviews=("Registro delle decisioni", "Review decisions"),
+    audit__config=("Configurazione in uso", "Configuration in use"),
+    audit__config_help=(
+        "I file di configurazione letti dalla dashboard. Si modificano sul server; ogni modifica "
+        "viene registrata nel registro delle attività al successivo «init».",
+        "The configuration files the dashboard reads. They are edited on the server; each change "
+        "is recorded in the activity log at the next “init”.",
+    ),
+    audit__empty=("Nessuna attività registrata.", "No activity recorded yet."),
     filter__period=("Periodo", "Period"),
     filter__period_incomplete=(
         "Scegli anche la data finale: i dati mostrano ancora il periodo precedente.",
@@ -348,6 +391,13 @@ _COLUMNS: dict[str, tuple[str, str]] = {
     "confirmed": ("confermati", "confirmed"),
     "created_at": ("data", "date"),
     "decided_at": ("deciso il", "decided at"),
+    "logged_at": ("quando", "when"),
+    "actor": ("chi", "who"),
+    "action": ("azione", "action"),
+    "detail": ("dettagli", "details"),
+    "reviewer": ("revisore", "reviewer"),
+    "note": ("nota", "note"),
+    "native_id": ("id sulla piattaforma", "platform id"),
     "decision": ("decisione", "decision"),
     "definition": ("definizione", "definition"),
     "description": ("descrizione", "description"),
@@ -367,6 +417,7 @@ _COLUMNS: dict[str, tuple[str, str]] = {
     "mean_sentiment": ("sentiment medio", "mean sentiment"),
     "median_minutes": ("minuti (mediana)", "median minutes"),
     "member_id": ("persona", "member"),
+    "member": ("persona (pseudonimo)", "member (pseudonym)"),
     "mentions": ("menzioni", "mentions"),
     "metric": ("indicatore", "figure"),
     "name": ("nome", "name"),

@@ -20,6 +20,10 @@ class Settings:
     users_path: Path
     lang: str | None  # SENTINELLA_LANG override of org.yaml's locale
 
+    def config_files(self) -> dict[str, Path]:
+        """The configuration files whose changes the audit log records."""
+        return {"org": self.org_path, "policy": self.policy_path, "sources": self.sources_path}
+
 
 def _env_path(name: str, default: Path) -> Path:
     value = os.environ.get(name)

@@ -15,3 +15,4 @@ REVIEW_ITEM = "sentinella_review_item"
 REVIEW_NOTE = "sentinella_review_note"
 REVIEW_FLASH = "sentinella_review_flash"  # the last decision's outcome, shown after the rerun
 TEAM_DRILL = "sentinella_team_drill"
+USER = "sentinella_user"  # the signed-in monitoring.auth.User (local accounts)

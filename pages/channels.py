@@ -3,8 +3,7 @@ import streamlit as st
 
 from monitoring import cache, charts, present
 from monitoring import state_keys as K
-from monitoring.access import may_export, require_page_access
-from monitoring.csvsafe import to_csv_bytes
+from monitoring.access import csv_download, require_page_access
 from monitoring.i18n import t
 from monitoring.settings import get_settings
 
@@ -12,18 +11,10 @@ user = require_page_access("channels")
 settings = get_settings()
 db = str(settings.db_path)
 f = st.session_state[K.FILTERS]
-excel_it = st.session_state.get(K.CSV_EXCEL_IT, False)
 
 
 def download(frame: pd.DataFrame, name: str) -> None:
-    if may_export(user):
-        st.download_button(
-            t("csv.download"),
-            to_csv_bytes(frame, excel_it),
-            file_name=f"{name}.csv",
-            mime="text/csv",
-            key=f"download_{name}",
-        )
+    csv_download(user, frame, name)
 
 
 st.title(t("page.channels"))

@@ -4,8 +4,7 @@ import streamlit as st
 
 from monitoring import cache, present
 from monitoring import state_keys as K
-from monitoring.access import may_export, require_page_access
-from monitoring.csvsafe import to_csv_bytes
+from monitoring.access import csv_download, may_export, require_page_access
 from monitoring.i18n import fmt_datetime, fmt_int, grid_datetime_format, t
 from monitoring.queries import MentionSearch
 from monitoring.settings import get_settings
@@ -19,7 +18,6 @@ user = require_page_access("mentions")
 settings = get_settings()
 db = str(settings.db_path)
 f = st.session_state[K.FILTERS]
-excel_it = st.session_state.get(K.CSV_EXCEL_IT, False)
 
 st.title(t("page.mentions"))
 window = st.session_state.get(K.MENTION_WINDOW)
@@ -101,15 +99,13 @@ config["compound"] = st.column_config.NumberColumn(t("col.compound"), format="%.
 config["response_minutes"] = st.column_config.NumberColumn(t("col.response_minutes"), format="%.0f")
 st.dataframe(table, hide_index=True, column_config=config, key="mentions_table")
 
+csv_download(
+    user,
+    # Built only when clicked: the page never holds the whole result.
+    lambda: cache.fresh(db, "export_mentions", f, search, EXPORT_LIMIT),
+    "mentions",
+    label=t("csv.download_all", count=fmt_int(min(total, EXPORT_LIMIT))),
+)
 if may_export(user):
-    st.download_button(
-        t("csv.download_all", count=fmt_int(min(total, EXPORT_LIMIT))),
-        # Built only when clicked, on its own thread: the page never holds the whole result.
-        lambda: to_csv_bytes(cache.fresh(db, "export_mentions", f, search, EXPORT_LIMIT), excel_it),
-        file_name="mentions.csv",
-        mime="text/csv",
-        key="download_mentions",
-        on_click="ignore",
-    )
     if total > EXPORT_LIMIT:
         st.caption(t("mentions.export_limit", limit=fmt_int(EXPORT_LIMIT)))

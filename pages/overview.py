@@ -3,8 +3,7 @@ import streamlit as st
 
 from monitoring import cache, charts, health, present
 from monitoring import state_keys as K
-from monitoring.access import may_export, require_page_access
-from monitoring.csvsafe import to_csv_bytes
+from monitoring.access import csv_download, require_page_access
 from monitoring.i18n import (
     fmt_datetime,
     fmt_int,
@@ -21,7 +20,6 @@ settings = get_settings()
 db = str(settings.db_path)
 org = cache.org_config(settings.org_path)
 f = st.session_state[K.FILTERS]
-excel_it = st.session_state.get(K.CSV_EXCEL_IT, False)
 
 st.title(t("page.overview"))
 mentions, staff, times, sov, unanswered, spikes, failed = cache.many(
@@ -122,23 +120,9 @@ else:
         t("col.created_at"), format=grid_datetime_format()
     )
     st.dataframe(table, hide_index=True, column_config=config, key="unanswered_table")
-    if may_export(user):
-        st.download_button(
-            t("csv.download"),
-            to_csv_bytes(unanswered, excel_it),
-            file_name="unanswered-negative-mentions.csv",
-            mime="text/csv",
-            key="download_unanswered",
-        )
+    csv_download(user, unanswered, "unanswered-negative-mentions")
 
 st.subheader(t("overview.volume_table"))
 volume = mentions.merge(staff, on="bucket", how="outer").fillna(0)
 st.dataframe(volume, hide_index=True, column_config=present.labels(volume.columns), key="volume")
-if may_export(user):
-    st.download_button(
-        t("csv.download"),
-        to_csv_bytes(volume, excel_it),
-        file_name="overview-volume.csv",
-        mime="text/csv",
-        key="download_volume",
-    )
+csv_download(user, volume, "overview-volume")

@@ -3,9 +3,8 @@ import streamlit as st
 
 from monitoring import cache, charts, present
 from monitoring import state_keys as K
-from monitoring.access import may_export, require_page_access
+from monitoring.access import csv_download, require_page_access
 from monitoring.config import ConfigError
-from monitoring.csvsafe import to_csv_bytes
 from monitoring.i18n import fmt_number, t
 from monitoring.settings import get_settings
 
@@ -19,7 +18,6 @@ except ConfigError as exc:  # a broken policy.yaml: say where, show nothing half
     st.error(str(exc))
     st.stop()
 f = st.session_state[K.FILTERS]
-excel_it = st.session_state.get(K.CSV_EXCEL_IT, False)
 
 st.title(t("page.policy"))
 stats, volume = cache.many(db, (("rule_stats", f), ("rule_volume", f)))
@@ -30,14 +28,7 @@ config["precision"] = st.column_config.ProgressColumn(
     t("col.precision"), min_value=0.0, max_value=1.0, format="percent"
 )
 st.dataframe(rules, hide_index=True, column_config=config, key="rules_table")
-if may_export(user):
-    st.download_button(
-        t("csv.download"),
-        to_csv_bytes(rules, excel_it),
-        file_name="policy-rules.csv",
-        mime="text/csv",
-        key="download_rules",
-    )
+csv_download(user, rules, "policy-rules")
 if not volume.empty:
     st.plotly_chart(
         charts.stacked(volume, "category", "hits", t("chart.rule_volume")), key="chart_rules"

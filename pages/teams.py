@@ -3,8 +3,7 @@ import streamlit as st
 
 from monitoring import cache, charts, health, present
 from monitoring import state_keys as K
-from monitoring.access import may_export, require_page_access
-from monitoring.csvsafe import to_csv_bytes
+from monitoring.access import csv_download, members_for, require_page_access
 from monitoring.i18n import grid_datetime_format, t
 from monitoring.settings import get_settings
 
@@ -13,18 +12,10 @@ settings = get_settings()
 db = str(settings.db_path)
 org = cache.org_config(settings.org_path)
 f = st.session_state[K.FILTERS]
-excel_it = st.session_state.get(K.CSV_EXCEL_IT, False)
 
 
 def download(frame: pd.DataFrame, name: str) -> None:
-    if may_export(user):
-        st.download_button(
-            t("csv.download"),
-            to_csv_bytes(frame, excel_it),
-            file_name=f"{name}.csv",
-            mime="text/csv",
-            key=f"download_{name}",
-        )
+    csv_download(user, frame, name)
 
 
 st.title(t("page.teams"))
@@ -43,6 +34,10 @@ activity, volume, team_channels, members, flagged = cache.many(
         ("team_flagged_posts", f, team_id),
     ),
 )
+# Viewers and analysts see pseudonyms; managers and admins see names (monitoring/privacy.py).
+member_names = {m.id: m.name for m in org.members()}
+members = members_for(user, db, members, member_names)
+flagged = members_for(user, db, flagged, member_names)
 if activity.empty or (activity["staff_posts"].sum() == 0 and activity["inbox_mentions"].sum() == 0):
     st.info(t("empty.slice"))
     st.stop()
@@ -135,7 +130,7 @@ with right:
     )
     members_config["mean_risk"] = st.column_config.NumberColumn(t("col.mean_risk"), format="%.1f")
     st.dataframe(
-        members.drop(columns=["member_id"]),
+        members.drop(columns=["member_id"], errors="ignore"),
         hide_index=True,
         column_config=members_config,
         key="team_members_table",

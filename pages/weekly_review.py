@@ -5,8 +5,8 @@ import streamlit as st
 
 from monitoring import cache, present, review
 from monitoring import state_keys as K
-from monitoring.access import may_export, require_page_access
-from monitoring.csvsafe import to_csv_bytes
+from monitoring.access import csv_download, log, require_page_access
+from monitoring.auth import Permission
 from monitoring.i18n import fmt_datetime, fmt_int, fmt_number, grid_datetime_format, language, t
 from monitoring.queries import last_complete_week
 from monitoring.settings import get_settings
@@ -16,7 +16,6 @@ settings = get_settings()
 db = str(settings.db_path)
 org = cache.org_config(settings.org_path)
 f = st.session_state[K.FILTERS]
-excel_it = st.session_state.get(K.CSV_EXCEL_IT, False)
 
 st.title(t("page.weekly_review"))
 default_week = last_complete_week(datetime.now(org.zone).date())
@@ -150,14 +149,9 @@ config["risk"] = st.column_config.NumberColumn(t("col.risk"), format="%.0f")
 for when in ("created_at", "decided_at"):
     config[when] = st.column_config.DatetimeColumn(t(f"col.{when}"), format=grid_datetime_format())
 st.dataframe(table, hide_index=True, column_config=config, key="review_queue")
-if may_export(user):
-    st.download_button(
-        t("csv.download"),
-        to_csv_bytes(queue.drop(columns=["explain"]), excel_it),
-        file_name=f"flags-{week}.csv",
-        mime="text/csv",
-        key="download_review",
-    )
+# The week's queue and report are the manager's own working papers: REVIEW is enough.
+csv_download(user, queue.drop(columns=["explain"]), f"flags-{week}", permission=Permission.REVIEW)
+if user.can(Permission.REVIEW):
     # Issue 8: the manager's weekly report, rendered only when clicked (data as a callable).
     report_team = f.teams[0] if len(f.teams) == 1 else None
     report_lang = language()  # read now: the download runs outside this script's context
@@ -171,7 +165,7 @@ if may_export(user):
         lambda: report_html().encode("utf-8"),
         file_name=f"report-{week}.html",
         mime="text/html",
-        on_click="ignore",
+        on_click=lambda: log(db, user.name, "export", file=f"report-{week}.html"),
         key="download_report_html",
     )
     cols[1].download_button(
@@ -179,6 +173,6 @@ if may_export(user):
         lambda: cache.weekly_report_pdf(report_html()),
         file_name=f"report-{week}.pdf",
         mime="application/pdf",
-        on_click="ignore",
+        on_click=lambda: log(db, user.name, "export", file=f"report-{week}.pdf"),
         key="download_report_pdf",
     )

@@ -241,4 +241,6 @@ def app_env(known_db: KnownData, monkeypatch: pytest.MonkeyPatch) -> KnownData:
     """Point the dashboard at the known dataset, in English."""
     monkeypatch.setenv("SENTINELLA_DB", str(known_db.path))
     monkeypatch.setenv("SENTINELLA_LANG", "en")
+    # No accounts: the single-user local mode, whatever a developer keeps in data/users.yaml.
+    monkeypatch.setenv("SENTINELLA_USERS", str(known_db.path.parent / "no-users.yaml"))
     return known_db

@@ -1,6 +1,6 @@
 import click
 
-from monitoring import db, store
+from monitoring import audit, db, store
 from monitoring.cli import cli, pass_settings
 from monitoring.org import load_org
 from monitoring.settings import Settings
@@ -17,8 +17,23 @@ def init_command(settings: Settings) -> None:
     """
     org = load_org(settings.org_path)  # validate before touching the file
     applied = db.init(settings.db_path)
-    db.write(settings.db_path, lambda conn: store.sync_org(conn, org))
+
+    def load(conn) -> list[str]:
+        store.sync_org(conn, org)
+        return audit.note_config_files(conn, "cli", settings.config_files())
+
+    changed = db.write(settings.db_path, load)
     if applied:
         click.echo(f"{settings.db_path}: applied migrations {', '.join(map(str, applied))}")
     else:
         click.echo(f"{settings.db_path}: schema up to date (version {db.latest_version()})")
+    if changed:
+        click.echo(f"configuration recorded in the audit log: {', '.join(changed)}")
+
+
+def config_files(settings: Settings) -> dict:
+    return {
+        "org": settings.org_path,
+        "policy": settings.policy_path,
+        "sources": settings.sources_path,
+    }
