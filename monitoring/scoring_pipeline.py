@@ -77,13 +77,18 @@ def _init_worker(policy: PolicyConfig, org: OrgConfig) -> None:
 
 
 def _analyze_chunk(chunk: list[TextKey]) -> list[tuple]:
+    """The worker's task: ``analyze_texts`` with the process's compiled policy."""
+    assert _ENGINE is not None, "worker not initialized"
+    return analyze_texts(_ENGINE, chunk)
+
+
+def analyze_texts(engine: PolicyEngine, chunk: list[TextKey]) -> list[tuple]:
     """Language, sentiment, topics and text-rule evidence for each (text, hint, with_rules),
-    as plain tuples (a dataclass costs more to pickle than the tuple of its fields)."""
+    as plain tuples of ``TextFacts``' fields (a dataclass costs more to pickle and to build
+    than the tuple of its fields; mentions never need the dataclass)."""
     from monitoring.scoring.language import detect_language
     from monitoring.scoring.sentiment import Sentiment, score
 
-    engine = _ENGINE
-    assert engine is not None, "worker not initialized"
     out = []
     for text, hint, with_rules in chunk:
         lang = detect_language(text, hint)
@@ -219,7 +224,7 @@ class _TextScorer:
         self.engine = engine
         # Room for two batches in flight plus reposts of older texts.
         self.capacity = max(CACHE_TEXTS, 3 * batch)
-        self.cache: OrderedDict[TextKey, TextFacts] = OrderedDict()
+        self.cache: OrderedDict[TextKey, tuple] = OrderedDict()  # TextFacts' fields
         self.inflight: set[TextKey] = set()
         self.pool: ProcessPoolExecutor | None = None
         self.distinct = 0
@@ -252,31 +257,25 @@ class _TextScorer:
 
     def collect(self, handles: list[tuple[list[TextKey], Future | list]]) -> None:
         for chunk, handle in handles:
-            if isinstance(handle, Future):
-                facts = [TextFacts(*fields) for fields in handle.result()]
-            else:
-                facts = handle
-            for key, fact in zip(chunk, facts, strict=True):
-                self.cache[key] = fact
+            results = handle.result() if isinstance(handle, Future) else handle
+            for key, fields in zip(chunk, results, strict=True):
+                self.cache[key] = fields
                 self.inflight.discard(key)
         while len(self.cache) > self.capacity:
             self.cache.popitem(last=False)
 
     def get(self, key: TextKey) -> TextFacts:
-        fact = self.cache[key]
+        fields = self.cache[key]
         self.cache.move_to_end(key)
-        return fact
+        return TextFacts(*fields)
 
-    def _inline(self, chunk: list[TextKey]) -> list[TextFacts]:
-        from monitoring.scoring.language import detect_language
-        from monitoring.scoring.sentiment import Sentiment, score
+    def fields(self, key: TextKey) -> tuple:
+        """``get`` as the plain tuple of TextFacts' fields (for mentions, written column-wise;
+        their keys were just collected, so they are already the most recent)."""
+        return self.cache[key]
 
-        out = []
-        for text, hint, with_rules in chunk:
-            lang = detect_language(text, hint)
-            s = Sentiment(lang, score(text, lang))
-            out.append(self.engine.analyze_text(text, s, with_rules))
-        return out
+    def _inline(self, chunk: list[TextKey]) -> list[tuple]:
+        return analyze_texts(self.engine, chunk)
 
     def close(self) -> None:
         if self.pool is not None:
@@ -584,15 +583,16 @@ def _finish_mentions(
     path: Path, batch: _Batch, scorer: _TextScorer, policy: PolicyConfig, version: str
 ) -> dict[str, int]:
     """Mentions have no rules: join their texts' facts and compute risk inside DuckDB."""
-    facts = [scorer.get(key) for key in batch.keys]
+    texts, hints, _ = zip(*batch.keys, strict=True)
+    langs, compounds, labels, topics, _ = zip(*map(scorer.fields, batch.keys), strict=True)
     table = pa.Table.from_pydict(
         {
-            "text": [k[0] for k in batch.keys],
-            "lang_hint": [k[1] for k in batch.keys],
-            "lang": [f.lang for f in facts],
-            "compound": [f.compound for f in facts],
-            "label": [f.label for f in facts],
-            "topics": [[topic for topic, _ in f.topics] for f in facts],
+            "text": texts,
+            "lang_hint": hints,
+            "lang": langs,
+            "compound": compounds,
+            "label": labels,
+            "topics": [[topic for topic, _ in found] for found in topics],
         },
         schema=_FACTS_SCHEMA,
     )
