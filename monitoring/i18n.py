@@ -14,6 +14,7 @@ import os
 from contextvars import ContextVar
 from datetime import date, datetime
 
+import pandas as pd
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal, format_percent
 
@@ -68,7 +69,10 @@ def _locale() -> str:
 
 
 def _missing(value: object) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
+    """None, NaN, pandas' NA and NaT: a figure the data does not have (e.g. no reach)."""
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    return isinstance(value, float) and math.isnan(value)
 
 
 def fmt_int(value: float | int | None) -> str:
@@ -94,13 +98,13 @@ def fmt_percent(share: float | None, digits: int = 0) -> str:
 
 
 def fmt_date(value: date | datetime | None) -> str:
-    if value is None:
+    if _missing(value):
         return "–"
     return format_date(value, format="medium", locale=_locale())
 
 
 def fmt_datetime(value: datetime | None) -> str:
-    if value is None:
+    if _missing(value):
         return "–"
     return format_datetime(value, format="short", locale=_locale())
 

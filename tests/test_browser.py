@@ -17,6 +17,7 @@ import subprocess
 import sys
 import time
 from contextlib import contextmanager
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -278,3 +279,76 @@ def test_first_run_builds_the_demo(page, tmp_path):
             name = f"demo_{title.lower().replace(' ', '_')}.png"
             page.screenshot(path=ARTIFACTS / name, full_page=True)
         assert list(problems) == [], "\n".join(problems)
+
+
+HOSTILE = "<img src=x onerror=alert(1)> [click](http://evil.example) **grassetto** riservato"
+
+
+@pytest.fixture(scope="module")
+def hostile_server(tmp_path_factory):
+    """The known dataset plus a flagged staff post and a mention written to attack the page."""
+    from monitoring import db, store
+    from tests.conftest import POLICY_VERSION
+
+    folder = tmp_path_factory.mktemp("hostile")
+    data = build_known_db(folder / "hostile.duckdb")
+    at = data.anchor + timedelta(hours=10)
+    records = [
+        {"platform": "x", "native_id": "evil-staff", "author_handle": "giulia_lumina",
+         "author_name": "<b>Giulia</b>", "text": HOSTILE, "created_at": at,
+         "url": "javascript:alert(1)"},
+        {"platform": "x", "native_id": "evil-mention", "author_handle": "attacker",
+         "author_name": "<script>alert(2)</script>", "text": HOSTILE, "created_at": at,
+         "url": "javascript:alert(3)"},
+    ]  # fmt: skip
+
+    def load(conn):
+        store.insert_items(conn, store.items_table(records), "test")
+        rows = conn.execute(
+            "SELECT item_id, native_id FROM items WHERE native_id LIKE 'evil-%'"
+        ).fetchall()
+        for item_id, native in rows:
+            staff = native == "evil-staff"
+            conn.execute(
+                "INSERT INTO scores VALUES (?, ?, 'it', -0.5, 'negative', [], ?, ?, '{}', now())",
+                [item_id, POLICY_VERSION, 99 if staff else 30, staff],
+            )
+            if staff:
+                conn.execute(
+                    "INSERT INTO hits VALUES (?, ?, 'confidential.marker', 'confidential', "
+                    "'high', 2, 'riservato')",
+                    [item_id, POLICY_VERSION],
+                )
+                conn.execute(
+                    "INSERT INTO flags VALUES (?, 'x', ?, ?, 99, ?, TRUE, now())",
+                    [item_id, native, data.week, POLICY_VERSION],
+                )
+
+    db.write(data.path, load)
+    with streamlit_server(data.path, folder / "streamlit-hostile.log", SENTINELLA_LANG="en") as url:
+        yield url
+
+
+def test_hostile_post_text_shows_as_literal_text(page, hostile_server):
+    from playwright.sync_api import expect
+
+    problems = guard(page, hostile_server)
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(hostile_server)
+    wait_idle(page)
+    open_page(page, "Weekly review")
+    # The riskiest pending post is the hostile one; its text is shown verbatim (evidence marked).
+    expect(page.get_by_test_id("stCode").first).to_contain_text(
+        "<img src=x onerror=alert(1)> [click](http://evil.example) **grassetto** [[riservato]]"
+    )
+    for title in ("Weekly review", "Mentions", "Teams", "Overview"):
+        open_page(page, title)
+        assert page.locator('img[src="x"]').count() == 0
+        assert page.locator('a[href*="evil.example"], a[href^="javascript:"]').count() == 0
+        assert page.locator("strong", has_text="grassetto").count() == 0
+        assert page.locator("b", has_text="Giulia").count() == 0
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=ARTIFACTS / "hostile_text.png", full_page=True)
+    assert dialogs == []
+    assert list(problems) == [], "\n".join(problems)

@@ -2,6 +2,7 @@ import re
 from datetime import date
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from monitoring import i18n
@@ -75,3 +76,12 @@ def test_translation_and_formats_follow_the_language():
     assert i18n.fmt_minutes(None) == "–"
     with pytest.raises(ValueError):
         i18n.use_language("fr")
+
+
+@pytest.mark.parametrize("missing", [None, float("nan"), pd.NA, pd.NaT])
+def test_missing_figures_show_a_dash(missing):
+    # A post without reach (e.g. an RSS item) must not break the page that shows it.
+    assert i18n.fmt_int(missing) == "–"
+    assert i18n.fmt_number(missing) == "–"
+    assert i18n.fmt_percent(missing) == "–"
+    assert i18n.fmt_minutes(missing) == "–"
