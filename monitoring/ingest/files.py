@@ -181,8 +181,10 @@ def read_file(
             unique = pc.count_distinct(good["native_id"]).as_py() == good.num_rows
             yield Chunk(good, pending + rejects, len(table) + len(pending), unique)
             pending = []
-        if fmt == "csv":
-            pending += csv_rejects(conn)  # known once the scan is complete
+        if fmt == "csv":  # rejects are known once the scan is complete
+            pending += csv_rejects(conn)
+        elif fmt == "ndjson":
+            pending += _encoding_rejects(conn, path)
         if pending:
             yield Chunk(ITEM_SCHEMA.empty_table(), pending, len(pending))
     except duckdb.Error as exc:
@@ -278,21 +280,10 @@ def _json_paths(wanted: dict[str, list[str]]) -> tuple[list[str], dict[str, list
 
 
 def _json_source(conn, path: Path, fmt: str, wanted) -> tuple[str, dict, dict, list[Reject]]:
-    rejects: list[Reject] = []
-    if fmt == "json":
-        objects = "SELECT json, json::VARCHAR AS raw FROM read_json_objects($path, format='array')"
-        params = {"path": str(path)}
-    else:
-        params = {"path": str(path)}
-        objects = (
-            "SELECT json, json::VARCHAR AS raw "
-            "FROM read_json_objects($path, format = 'newline_delimited')"
-        )
-        try:  # fast path: a clean file parses as a whole; else read it line by line
-            conn.execute(f"SELECT count(*) FROM ({objects})", {"path": str(path)}).fetchall()
-        except duckdb.Error:
-            objects, rejects = _ndjson_lines(conn, path)
-            params = {}
+    if fmt == "ndjson":
+        return _ndjson_source(conn, path, wanted)
+    objects = "SELECT json, json::VARCHAR AS raw FROM read_json_objects($path, format='array')"
+    params = {"path": str(path)}
     keys = _check_json_keys(conn, objects, params, path, wanted)
     paths, slots = _json_paths(_prune(wanted, keys))
     source = f"""
@@ -302,25 +293,38 @@ def _json_source(conn, path: Path, fmt: str, wanted) -> tuple[str, dict, dict, l
                json_extract_string(json, $paths::VARCHAR[]) AS v
         FROM ({objects})
     """
-    return source, {**params, "paths": paths}, slots, rejects
+    return source, {**params, "paths": paths}, slots, []
 
 
-def _ndjson_lines(conn, path: Path) -> tuple[str, list[Reject]]:
-    """NDJSON with bad lines: read lines as text, keep undecodable ones as rejects."""
-    conn.execute(
-        """
-        CREATE OR REPLACE TEMP TABLE _lines AS
-        SELECT line, CASE WHEN json_valid(line) THEN line::JSON END AS json
-        FROM read_csv($path, columns = {'line': 'VARCHAR'}, header = false, delim = chr(0),
-                      quote = '', escape = '', auto_detect = false, store_rejects = true,
-                      rejects_table = '_bad_lines', rejects_scan = '_bad_scan')
-        WHERE line IS NOT NULL AND trim(line) <> ''
-        """,
-        {"path": str(path)},
-    )
-    rejects = _encoding_rejects(conn, path)
-    # The line itself is the raw record, malformed or not.
-    return "SELECT json, line AS raw FROM _lines", rejects
+# NDJSON is read as lines of text (CSV reader, no delimiter, no quoting), so each line is kept
+# as its own raw record, as-is, and parsed once: a malformed line fails its extraction (TRY
+# makes that NULL) without stopping the scan; lines that are not valid UTF-8 or too long land
+# in DuckDB's rejects table with their byte offsets. A blank line is no record.
+def _ndjson_lines(rejects_table: str) -> str:
+    """SQL for the non-blank lines of ``$path``; bad ones go to ``rejects_table``."""
+    return f"""
+        SELECT line FROM read_csv($path, columns = {{'line': 'VARCHAR'}}, header = false,
+                                  delim = chr(0), quote = '', escape = '', auto_detect = false,
+                                  store_rejects = true, rejects_table = '{rejects_table}',
+                                  rejects_scan = '{rejects_table}_scan')
+        WHERE line IS NOT NULL AND (starts_with(line, '{{') OR trim(line) <> '')
+    """
+
+
+def _ndjson_source(conn, path: Path, wanted) -> tuple[str, dict, dict, list[Reject]]:
+    params = {"path": str(path)}
+    sample = f"SELECT TRY(line::JSON) AS json FROM ({_ndjson_lines('_sample_bad')} LIMIT 500)"
+    keys = _check_json_keys(conn, sample, params, path, wanted)
+    paths, slots = _json_paths(_prune(wanted, keys))
+    source = f"""
+        SELECT raw, v,
+               CASE WHEN v IS NULL THEN 'malformed JSON'
+                    WHEN NOT regexp_matches(raw, '^\\s*\\{{') THEN 'not a JSON object'
+               END AS bad
+        FROM (SELECT line AS raw, TRY(json_extract_string(line, $paths::VARCHAR[])) AS v
+              FROM ({_ndjson_lines("_bad_lines")}))
+    """
+    return source, {**params, "paths": paths}, slots, []
 
 
 def _encoding_rejects(conn, path: Path) -> list[Reject]:
@@ -445,6 +449,7 @@ def _split_any(line: str) -> list[str]:
 
 
 _LONG = ("text", "url", "author_name")  # trimming copies strings: only short fields get it
+_INTS = ("reach", "likes", "shares", "replies")
 
 
 def _pick(slots: dict[str, list[int]], target: str) -> str:
@@ -452,22 +457,24 @@ def _pick(slots: dict[str, list[int]], target: str) -> str:
     found = slots.get(target)
     if not found:
         return "NULL::VARCHAR"
-    clean = "v[{}]" if target in _LONG else "trim(v[{}])"
+    # Casts to numbers ignore surrounding blanks, so a single number candidate needs no trim
+    # (a blank one is told apart in the checks); with alternatives, a blank must not win.
+    untrimmed = target in _LONG or (target in _INTS and len(found) == 1)
+    clean = "v[{}]" if untrimmed else "trim(v[{}])"
     parts = [f"nullif({clean.format(i)}, '')" for i in found]
     return parts[0] if len(parts) == 1 else f"coalesce({', '.join(parts)})"
 
 
 def _normalize_sql(source: str, slots: dict[str, list[int]]) -> str:
-    ints = ("reach", "likes", "shares", "replies")
     int_checks = "\n".join(
-        f"WHEN {n}_raw IS NOT NULL AND {n} IS NULL "
-        f"THEN '{n}: expected a number, got ' || left({n}_raw, 40)"
-        for n in ints
+        f"WHEN {n}_raw IS NOT NULL AND {n} IS NULL AND trim({n}_raw) <> '' "
+        f"THEN '{n}: expected a number, got ' || left(trim({n}_raw), 40)"
+        for n in _INTS
     )
     int_cols = ",\n".join(
         f"{_pick(slots, n)} AS {n}_raw, "
         f"try_cast(try_cast({_pick(slots, n)} AS DOUBLE) AS BIGINT) AS {n}"
-        for n in ints
+        for n in _INTS
     )
     sql = f"""
     WITH src AS ({source}),
