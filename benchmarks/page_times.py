@@ -18,18 +18,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import statistics
 import sys
 import tempfile
 import time
-from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-PAGES = ("overview", "teams", "channels", "weekly_review", "mentions", "policy")
+from monitoring.bench_steps import measure_pages  # noqa: E402
 
 SYNTHETIC_SCORES = """
 INSERT INTO scores
@@ -89,56 +86,6 @@ def build(db_path: Path, mentions: int, real_scores: bool) -> None:
     print(f"scores: {time.perf_counter() - started:.1f} s")
 
 
-def measure(db_path: Path, runs: int, days: int | None) -> dict[str, dict[str, float]]:
-    import streamlit as st
-    from streamlit.runtime import pages_manager
-    from streamlit.runtime.scriptrunner import script_runner
-    from streamlit.testing.v1 import AppTest
-
-    # Run app.py on every run, as the server does (see tests/pages/conftest.py for why).
-    class NavigationPages(pages_manager.PagesManager):
-        uses_pages_directory = False
-
-    script_runner.PagesManager = NavigationPages
-    from monitoring import db
-    from monitoring import state_keys as K
-
-    os.environ["SENTINELLA_DB"] = str(db_path)
-    app = str(ROOT / "app.py")
-    last_day = db.read(db_path, lambda c: db.scalar(c, "SELECT max(created_at)::DATE FROM items"))
-
-    shared: dict[str, object] = {}
-
-    def session(page: str) -> tuple[float, float]:
-        st.cache_data.clear()
-        at = AppTest.from_file(app, default_timeout=300)
-        # A server scans for custom components once at startup; AppTest does it per instance
-        # (0.7 s here). Share the first instance's scan so it is not counted as page time.
-        if "components" in shared:
-            at._bidi_component_manager = shared["components"]
-        at.switch_page(f"pages/{page}.py")  # before the first run: land directly on the page
-        if days:  # the sidebar's period, as if the person had picked it
-            at.session_state[K.PERIOD] = (last_day - timedelta(days=days - 1), last_day)
-        started = time.perf_counter()
-        at.run()
-        first = time.perf_counter() - started
-        shared.setdefault("components", at._bidi_component_manager)
-        if at.exception:
-            raise RuntimeError(f"{page}: {at.exception[0].message}")
-        started = time.perf_counter()
-        at.run()
-        return first, time.perf_counter() - started
-
-    for page in PAGES:  # warm-up: imports, like a server that has served one page
-        session(page)
-    results = {}
-    for page in PAGES:
-        firsts, reruns = zip(*(session(page) for _ in range(runs)), strict=True)
-        results[page] = {"new_session_s": statistics.median(firsts),
-                         "cached_rerun_s": statistics.median(reruns)}  # fmt: skip
-    return results
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mentions", type=int, default=1_000_000)
@@ -154,7 +101,7 @@ def main() -> None:
 
     counts = db.read(db_path, lambda c: c.execute(
         "SELECT count(*) FILTER (WHERE kind = 'mention'), count(*) FROM items").fetchall()[0])  # fmt: skip
-    results = measure(db_path, args.runs, args.days)
+    results = measure_pages(db_path, args.runs, args.days)
     period = f"last {args.days} days" if args.days else "default period (90 days)"
     print(f"\n{counts[0]:,} mentions, {counts[1]:,} items, {period}; "
           f"median of {args.runs} sessions per page")  # fmt: skip
