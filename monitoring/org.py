@@ -3,27 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Literal, get_args
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from monitoring.config import load_yaml_model
 
-PLATFORMS = (
-    "instagram",
-    "facebook",
-    "x",
-    "linkedin",
-    "tiktok",
-    "youtube",
-    "mastodon",
-    "bluesky",
-    "reddit",
-    "hackernews",
-    "news",
-    "web",
-)
 Platform = Literal[
     "instagram",
     "facebook",
@@ -38,6 +24,7 @@ Platform = Literal[
     "news",
     "web",
 ]
+PLATFORMS: tuple[str, ...] = get_args(Platform)
 Identifier = str
 
 
