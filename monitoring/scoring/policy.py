@@ -307,13 +307,11 @@ class ShoutingRule(RuleBase):
         def check(doc: Doc) -> Evidence:
             found: list[str] = [m.group() for m in bangs.finditer(doc.text)][:1]
             caps = _CAPS_WORD.findall(doc.text)
+            if len(caps) < self.min_caps_words:
+                return tuple(found)  # most posts: no need to count every letter
             letters = _LETTER.findall(doc.text)
             upper = sum(1 for ch in letters if ch.isupper())
-            if (
-                len(caps) >= self.min_caps_words
-                and len(letters) >= self.min_letters
-                and upper / len(letters) >= self.min_caps_share
-            ):
+            if len(letters) >= self.min_letters and upper / len(letters) >= self.min_caps_share:
                 found.append(" ".join(caps[:6]))
             return tuple(found)
 
