@@ -92,7 +92,9 @@ def term_pattern(term: str, lang: str | None = None) -> str:
 Terms = Mapping[str, Iterable[str]]  # language ("it", "en", "any") -> terms
 
 # Where a term may start: a word (optionally after # or @) or any other non-space symbol.
-_STARTS = re.compile(r"(?<![\w#@])[#@]?\w|[^\w\s]")
+# Written so that a match consumes the whole word: one attempt per word, not per character
+# (the same starts as r"(?<![\w#@])[#@]?\w|[^\w\s]": "#" and "@" are symbols themselves).
+_STARTS = re.compile(r"[^\w\s]|(?<![\w#@])\w+")
 
 
 def token_starts(folded: str) -> list[int]:
