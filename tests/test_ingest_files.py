@@ -255,3 +255,15 @@ def test_batches_stay_bounded_when_duckdb_hands_out_a_huge_one():
     tables = list(_regroup(iter(batches), 4))
     assert [t.num_rows for t in tables] == [4, 4, 4, 4, 4, 1]
     assert [n for t in tables for n in t["n"].to_pylist()] == list(range(21))
+
+
+def test_ndjson_line_over_the_reader_limit_is_set_aside_whole(tmp_path):
+    ok = {"created_at": "2026-11-20T10:00:00Z", "text": "ok"}
+    huge = _line(id="big", created_at="2026-11-20T10:00:00Z", text="y" * 2_500_000)
+    path = tmp_path / "export.ndjson"
+    path.write_bytes(b"\n".join([_line(id="a", **ok), huge, _line(id="c", **ok)]) + b"\n")
+    chunks = list(read_file(path, "x", "ndjson"))
+    assert [n for c in chunks for n in c.items["native_id"].to_pylist()] == ["a", "c"]
+    rejects = [r for c in chunks for r in c.rejects]
+    assert [r.raw for r in rejects] == [huge]
+    assert rejects[0].reason.startswith("line 2: ")
