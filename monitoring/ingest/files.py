@@ -14,6 +14,7 @@ from __future__ import annotations
 import codecs
 import os
 import queue
+import re
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -381,9 +382,18 @@ def _check_json_keys(conn, objects: str, params: dict, path: Path, wanted) -> se
         if not any(_top(n) in keys for n in names):
             raise ImportFailed(
                 f"{path}: no field for {target!r} (looked for {', '.join(names) or 'nothing'}); "
-                f"fields are: {', '.join(sorted(keys)[:20])}; map one with --mapping or columns"
+                f"fields are: {_names(sorted(keys))}; map one with --mapping or columns"
             )
     return keys
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def _names(names: list[str]) -> str:
+    """The first 20 of a file's field names for a one-line error (control characters escaped:
+    a field may well be called "\\n")."""
+    return ", ".join(_CONTROL.sub(lambda m: repr(m.group())[1:-1], n) for n in names[:20])
 
 
 def _csv_source(conn, path: Path, wanted) -> tuple[str, dict, dict, list[Reject]]:
@@ -403,7 +413,7 @@ def _csv_source(conn, path: Path, wanted) -> tuple[str, dict, dict, list[Reject]
         elif target in _REQUIRED:
             raise ImportFailed(
                 f"{path}: no column for {target!r} (looked for {', '.join(candidates)}); "
-                f"columns are: {', '.join(names[:20])}"
+                f"columns are: {_names(names)}"
             )
     aliases = [f"c{i}" for i in range(len(names))]  # generated identifiers, not the file's
     pairs = ", ".join(f"$k{i}, c{i}" for i in range(len(names)))
