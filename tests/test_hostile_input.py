@@ -9,7 +9,7 @@ import json
 from datetime import datetime
 from types import SimpleNamespace
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from monitoring.ingest import bluesky, hackernews, mastodon, reddit, rss
@@ -139,6 +139,7 @@ def _read(path, fmt):
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(lines=st.lists(st.one_of(JSON.map(json.dumps), st.text(max_size=60)), max_size=12))
+@example(lines=['{"\\n": 1}'])  # a field named by a newline: the error must stay one line
 def test_ndjson_exports_of_anything_never_crash(tmp_path, lines):
     path = tmp_path / "export.ndjson"
     path.write_text("\n".join(lines), encoding="utf-8", errors="surrogatepass")
