@@ -535,48 +535,68 @@ WHERE i.kind = 'mention' AND i.item_id > $after AND i.item_id <= $last
   )
 """
 
-# monitoring.scoring.risk's mention formula, in SQL (kept equal by a test): sentiment,
-# audience and reaction factors, points rounded to 2 decimals, risk to 1.
-_INSERT_MENTION_SCORES = """
-INSERT INTO scores
-WITH neg AS (
+# Negative scored replies from the public, per parent item (``{parents}``: a code constant).
+_NEG_REPLIES_CTE = """
+neg AS (
     SELECT r.parent_item_id AS item_id, count(*) AS n
     FROM items r JOIN scores s ON s.item_id = r.item_id
-    WHERE r.kind = 'mention' AND s.label = 'negative'
-      AND r.parent_item_id IN (SELECT item_id FROM _mention_batch)
+    WHERE r.kind = 'mention' AND s.label = 'negative' AND r.parent_item_id IN ({parents})
     GROUP BY 1
-), f AS (
-    SELECT b.item_id, x.lang, x.compound, x.label, x.topics, b.reach, b.engagement,
-           b.hours, coalesce(neg.n, 0) AS negative_replies,
-           greatest(0.0, -coalesce(x.compound, 0.0)) AS sf,
-           CASE WHEN coalesce(b.reach, 0) <= 0 THEN 0.0
-                ELSE least(1.0, log10(1 + b.reach) / log10(1 + $reach_full)) END AS af,
-           0.6 * CASE WHEN coalesce(neg.n, 0) <= 0 THEN 0.0
-                      ELSE least(1.0, log10(1 + neg.n) / log10(1 + $neg_full)) END
-         + 0.4 * CASE WHEN b.engagement <= 0 THEN 0.0
-                      ELSE least(1.0, log10(1 + b.engagement / greatest(1.0, coalesce(b.hours, 1.0)))
+)"""
+
+# monitoring.scoring.risk's mention formula, in SQL (kept equal by a test): sentiment,
+# audience and reaction factors, points rounded to 2 decimals, risk to 1. Reads a CTE ``m``
+# with item_id, compound, reach, engagement, hours and negative_replies.
+_MENTION_RISK_CTE = """
+f AS (
+    SELECT m.*,
+           greatest(0.0, -coalesce(m.compound, 0.0)) AS sf,
+           CASE WHEN coalesce(m.reach, 0) <= 0 THEN 0.0
+                ELSE least(1.0, log10(1 + m.reach) / log10(1 + $reach_full)) END AS af,
+           0.6 * CASE WHEN m.negative_replies <= 0 THEN 0.0
+                      ELSE least(1.0, log10(1 + m.negative_replies) / log10(1 + $neg_full)) END
+         + 0.4 * CASE WHEN m.engagement <= 0 THEN 0.0
+                      ELSE least(1.0, log10(1 + m.engagement / greatest(1.0, coalesce(m.hours, 1.0)))
                                       / log10(1 + $velocity_full)) END AS rf
+    FROM m
+), p AS (
+    SELECT *, round(least(100.0, greatest(0.0, round($w_s * sf, 2) + round($w_a * af, 2)
+                                                 + round($w_r * rf, 2))), 1) AS risk
+    FROM f
+)"""
+
+# A mention's explanation is stored as NULL: only flagged staff posts show one (Weekly review),
+# and every input of a mention's risk is in ``items`` (the reaction refresh recomputes it here).
+_INSERT_MENTION_SCORES = (
+    "INSERT INTO scores\nWITH "
+    + _NEG_REPLIES_CTE.format(parents="SELECT item_id FROM _mention_batch")
+    + """, m AS (
+    SELECT b.item_id, x.lang, x.compound, x.label, x.topics, b.reach, b.engagement, b.hours,
+           coalesce(neg.n, 0) AS negative_replies
     FROM _mention_batch b
     JOIN _facts x ON x.text = b.text AND x.lang_hint IS NOT DISTINCT FROM b.lang_hint
     LEFT JOIN neg ON neg.item_id = b.item_id
-), p AS (
-    SELECT *, round($w_s * sf, 2) AS sp, round($w_a * af, 2) AS ap, round($w_r * rf, 2) AS rp,
-           round(least(100.0, greatest(0.0, round($w_s * sf, 2) + round($w_a * af, 2)
-                                              + round($w_r * rf, 2))), 1) AS risk
-    FROM f
-)
-SELECT item_id, $version, lang, compound, label, topics, risk, false,
-       json_object(
-           'deviation_factor', 0.0, 'sentiment_factor', round(sf, 4),
-           'audience_factor', round(af, 4), 'reaction_factor', round(rf, 4),
-           'deviation_points', 0.0, 'sentiment_points', sp, 'audience_points', ap,
-           'reaction_points', rp, 'risk', risk, 'severities', []::INTEGER[], 'reach', reach,
-           'engagement', engagement, 'hours_observed', round(hours, 2),
-           'negative_replies', negative_replies
-       ),
-       now()::TIMESTAMP
+), """
+    + _MENTION_RISK_CTE
+    + """
+SELECT item_id, $version, lang, compound, label, topics, risk, false, NULL, now()::TIMESTAMP
 FROM p
 """
+)
+
+
+def _risk_params(policy: PolicyConfig, version: str) -> dict[str, Any]:
+    """The named parameters of ``_MENTION_RISK_CTE`` (and the policy version)."""
+    risk = policy.risk
+    return {
+        "version": version,
+        "reach_full": risk.reach_full,
+        "neg_full": risk.negative_replies_full,
+        "velocity_full": risk.velocity_full,
+        "w_s": risk.mention.sentiment,
+        "w_a": risk.mention.audience,
+        "w_r": risk.mention.reaction,
+    }
 
 
 def _finish_mentions(
@@ -596,16 +616,7 @@ def _finish_mentions(
         },
         schema=_FACTS_SCHEMA,
     )
-    risk = policy.risk
-    params = {
-        "version": version,
-        "reach_full": risk.reach_full,
-        "neg_full": risk.negative_replies_full,
-        "velocity_full": risk.velocity_full,
-        "w_s": risk.mention.sentiment,
-        "w_a": risk.mention.audience,
-        "w_r": risk.mention.reaction,
-    }
+    params = _risk_params(policy, version)
 
     def work(conn: duckdb.DuckDBPyConnection) -> int:
         conn.register("_facts", table)
@@ -637,21 +648,48 @@ SELECT s.item_id, i.kind, i.created_at, s.compound, s.explain::VARCHAR, neg.n
 FROM scores s
 JOIN neg ON neg.item_id = s.item_id
 JOIN items i ON i.item_id = s.item_id
-WHERE s.policy_version = ?
+WHERE s.policy_version = ? AND i.kind = 'staff'
   AND coalesce(TRY_CAST(json_extract(s.explain, '$.negative_replies') AS BIGINT), -1) <> neg.n
 """
+
+
+# Mentions' risk recomputed from ``items`` and their scored negative replies; only rows whose
+# risk changes are written (a mention's explanation is NULL, so nothing else to update).
+_REFRESH_MENTIONS = (
+    "UPDATE scores SET risk = p.risk FROM (\nWITH "
+    + _NEG_REPLIES_CTE.format(parents="SELECT item_id FROM items WHERE kind = 'mention'")
+    + """, m AS (
+    SELECT s.item_id, s.compound, i.reach,
+           coalesce(i.likes, 0) + coalesce(i.shares, 0) + coalesce(i.replies, 0) AS engagement,
+           greatest(date_diff('second', i.created_at, i.ingested_at), 0) / 3600.0 AS hours,
+           neg.n AS negative_replies
+    FROM neg
+    JOIN scores s ON s.item_id = neg.item_id
+    JOIN items i ON i.item_id = neg.item_id
+    WHERE s.policy_version = $version AND i.kind = 'mention'
+), """
+    + _MENTION_RISK_CTE
+    + """
+SELECT item_id, risk FROM p
+) p
+WHERE scores.item_id = p.item_id AND scores.risk IS DISTINCT FROM p.risk
+"""
+)
 
 
 def refresh_reactions(
     path: Path, policy: PolicyConfig, org: OrgConfig, version: str, batch: int = BATCH_ITEMS
 ) -> int:
     """Recompute risk for posts whose count of negative public replies changed since scoring
-    (no text work: the stored explanation holds every other input). Written in batches."""
+    (no text work). Staff posts: from the stored explanation, written in batches; mentions:
+    in one SQL update from ``items``. Returns the number of posts whose score was updated."""
     rows = db.read(path, lambda conn: conn.execute(_STALE_REACTIONS, [version]).fetchall())
     for start in range(0, len(rows), batch):
         table = _reaction_updates(rows[start : start + batch], policy, org)
         db.write(path, lambda conn, table=table: _write_reactions(conn, table, version))
-    return len(rows)
+    params = _risk_params(policy, version)
+    mentions = db.write(path, lambda conn: conn.execute(_REFRESH_MENTIONS, params).fetchall()[0][0])
+    return len(rows) + int(mentions)
 
 
 def _reaction_updates(rows: list[tuple], policy: PolicyConfig, org: OrgConfig) -> pa.Table:
