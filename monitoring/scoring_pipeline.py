@@ -83,9 +83,13 @@ def _analyze_chunk(chunk: list[TextKey]) -> list[tuple]:
 
 
 def analyze_texts(engine: PolicyEngine, chunk: list[TextKey]) -> list[tuple]:
-    """Language, sentiment, topics and text-rule evidence for each (text, hint, with_rules),
-    as plain tuples of ``TextFacts``' fields (a dataclass costs more to pickle and to build
-    than the tuple of its fields; mentions never need the dataclass)."""
+    """Language, sentiment, topics and text-rule evidence for each (text, hint, with_rules).
+
+    Staff keys (with rules) get the plain tuple of ``TextFacts``' fields (a dataclass costs
+    more to pickle and to build than the tuple of its fields). Mention keys get the compact
+    ``(lang, compound, label, topic ids)``: a mention's row needs no topic evidence and no
+    hits, and the smaller tuple is cheaper to pickle back and to turn into columns.
+    """
     from monitoring.scoring.language import detect_language
     from monitoring.scoring.sentiment import Sentiment, score
 
@@ -93,7 +97,11 @@ def analyze_texts(engine: PolicyEngine, chunk: list[TextKey]) -> list[tuple]:
     for text, hint, with_rules in chunk:
         lang = detect_language(text, hint)
         facts = engine.analyze_text(text, Sentiment(lang, score(text, lang)), with_rules)
-        out.append((facts.lang, facts.compound, facts.label, facts.topics, facts.text_hits))
+        if with_rules:
+            out.append((facts.lang, facts.compound, facts.label, facts.topics, facts.text_hits))
+        else:
+            topics = tuple(topic for topic, _ in facts.topics)
+            out.append((facts.lang, facts.compound, facts.label, topics))
     return out
 
 
@@ -112,12 +120,16 @@ SELECT i.item_id, i.kind, i.text, i.lang_hint, i.team_id, i.channel_id, i.member
        i.in_reply_to, i.created_at, i.reach,
        coalesce(i.likes, 0) + coalesce(i.shares, 0) + coalesce(i.replies, 0) AS engagement,
        greatest(date_diff('second', i.created_at, i.ingested_at), 0) / 3600.0 AS hours,
-       timezone(?, timezone('UTC', i.created_at))::DATE AS local_day
+       timezone($zone, timezone('UTC', i.created_at))::DATE AS local_day,
+       strftime(timezone($zone, timezone('UTC', i.created_at)), '%G-W%V') AS iso_week
 FROM items i
-WHERE i.kind = ? AND i.item_id > ?
-  AND NOT EXISTS (SELECT 1 FROM scores s WHERE s.item_id = i.item_id AND s.policy_version = ?)
+WHERE i.kind = $kind AND i.item_id > $after
+  AND NOT EXISTS (
+      SELECT 1 FROM scores s
+      WHERE s.item_id = i.item_id AND s.item_id > $after AND s.policy_version = $version
+  )
 ORDER BY i.item_id
-LIMIT ?
+LIMIT $limit
 """
 
 # Negative replies from the public to each item of the batch (scored replies only).
@@ -161,10 +173,13 @@ _PENDING_MENTION_TEXTS = """
 WITH b AS (
     SELECT i.item_id, i.text, i.lang_hint
     FROM items i
-    WHERE i.kind = 'mention' AND i.item_id > ?
-      AND NOT EXISTS (SELECT 1 FROM scores s WHERE s.item_id = i.item_id AND s.policy_version = ?)
+    WHERE i.kind = 'mention' AND i.item_id > $after
+      AND NOT EXISTS (
+          SELECT 1 FROM scores s
+          WHERE s.item_id = i.item_id AND s.item_id > $after AND s.policy_version = $version
+      )
     ORDER BY i.item_id
-    LIMIT ?
+    LIMIT $limit
 )
 SELECT text, lang_hint, count(*), max(item_id) FROM b GROUP BY ALL
 """
@@ -172,7 +187,10 @@ SELECT text, lang_hint, count(*), max(item_id) FROM b GROUP BY ALL
 
 def _read_mentions(path: Path, after: int, version: str, limit: int) -> _Batch | None:
     rows = db.read(
-        path, lambda conn: conn.execute(_PENDING_MENTION_TEXTS, [after, version, limit]).fetchall()
+        path,
+        lambda conn: conn.execute(
+            _PENDING_MENTION_TEXTS, {"after": after, "version": version, "limit": limit}
+        ).fetchall(),
     )
     if not rows:
         return None
@@ -183,7 +201,8 @@ def _read_mentions(path: Path, after: int, version: str, limit: int) -> _Batch |
 
 def _read_staff(path: Path, zone: str, after: int, version: str, limit: int) -> _Batch | None:
     def work(conn: duckdb.DuckDBPyConnection):
-        rows = conn.execute(_PENDING_BATCH, [zone, "staff", after, version, limit]).fetchall()
+        params = {"zone": zone, "kind": "staff", "after": after, "version": version, "limit": limit}
+        rows = conn.execute(_PENDING_BATCH, params).fetchall()
         names = [d[0] for d in conn.description]
         items = [dict(zip(names, row, strict=True)) for row in rows]
         negative = {}
@@ -224,7 +243,7 @@ class _TextScorer:
         self.engine = engine
         # Room for two batches in flight plus reposts of older texts.
         self.capacity = max(CACHE_TEXTS, 3 * batch)
-        self.cache: OrderedDict[TextKey, tuple] = OrderedDict()  # TextFacts' fields
+        self.cache: OrderedDict[TextKey, tuple] = OrderedDict()  # analyze_texts' tuples
         self.inflight: set[TextKey] = set()
         self.pool: ProcessPoolExecutor | None = None
         self.distinct = 0
@@ -258,20 +277,20 @@ class _TextScorer:
     def collect(self, handles: list[tuple[list[TextKey], Future | list]]) -> None:
         for chunk, handle in handles:
             results = handle.result() if isinstance(handle, Future) else handle
-            for key, fields in zip(chunk, results, strict=True):
-                self.cache[key] = fields
-                self.inflight.discard(key)
+            self.cache.update(zip(chunk, results, strict=True))
+            self.inflight.difference_update(chunk)
         while len(self.cache) > self.capacity:
             self.cache.popitem(last=False)
 
     def get(self, key: TextKey) -> TextFacts:
+        """The facts of a staff key (with rules)."""
         fields = self.cache[key]
         self.cache.move_to_end(key)
         return TextFacts(*fields)
 
     def fields(self, key: TextKey) -> tuple:
-        """``get`` as the plain tuple of TextFacts' fields (for mentions, written column-wise;
-        their keys were just collected, so they are already the most recent)."""
+        """A mention key's ``(lang, compound, label, topic ids)``, written column-wise (``submit``
+        moved its key to the recent end, so no move here)."""
         return self.cache[key]
 
     def _inline(self, chunk: list[TextKey]) -> list[tuple]:
@@ -447,7 +466,7 @@ def score_pending(
             else:
                 if volume is None:
                     volume = _member_days(path, org.timezone)
-                counts = _finish_staff(path, current, volume, scorer, engine, org)
+                counts = _finish_staff(path, current, volume, scorer, engine)
             for name, value in counts.items():
                 totals[name] += value
             bar.update(current.count)
@@ -478,9 +497,9 @@ def _finish_staff(
     volume: dict,
     scorer: _TextScorer,
     engine: PolicyEngine,
-    org: OrgConfig,
 ) -> dict[str, int]:
-    """Context rules and risk per staff post in Python; one write transaction."""
+    """Context rules and risk per staff post in Python (the ISO week comes from the read's SQL);
+    one write transaction."""
     items, negative = batch.items or [], batch.negative or {}
     score_rows: dict[str, list] = {name: [] for name in _SCORES_SCHEMA.names}
     hit_rows: dict[str, list] = {name: [] for name in _HITS_SCHEMA.names}
@@ -493,7 +512,7 @@ def _finish_staff(
         values = (
             item["item_id"], result.lang, result.compound, result.label, list(result.topics),
             result.risk, result.flagged, _explain(post, result), item["kind"],
-            _iso_week(item["created_at"], org) if staff else None,
+            item["iso_week"] if staff else None,
         )  # fmt: skip
         for name, value in zip(_SCORES_SCHEMA.names, values, strict=True):
             score_rows[name].append(value)
@@ -531,7 +550,9 @@ SELECT i.item_id, i.text, i.lang_hint, i.reach,
 FROM items i
 WHERE i.kind = 'mention' AND i.item_id > $after AND i.item_id <= $last
   AND NOT EXISTS (
-      SELECT 1 FROM scores s WHERE s.item_id = i.item_id AND s.policy_version = $version
+      SELECT 1 FROM scores s
+      WHERE s.item_id = i.item_id AND s.item_id > $after AND s.item_id <= $last
+        AND s.policy_version = $version
   )
 """
 
@@ -604,7 +625,7 @@ def _finish_mentions(
 ) -> dict[str, int]:
     """Mentions have no rules: join their texts' facts and compute risk inside DuckDB."""
     texts, hints, _ = zip(*batch.keys, strict=True)
-    langs, compounds, labels, topics, _ = zip(*map(scorer.fields, batch.keys), strict=True)
+    langs, compounds, labels, topics = zip(*map(scorer.fields, batch.keys), strict=True)
     table = pa.Table.from_pydict(
         {
             "text": texts,
@@ -612,7 +633,7 @@ def _finish_mentions(
             "lang": langs,
             "compound": compounds,
             "label": labels,
-            "topics": [[topic for topic, _ in found] for found in topics],
+            "topics": topics,
         },
         schema=_FACTS_SCHEMA,
     )
