@@ -254,6 +254,10 @@ class _TextScorer:
                 initializer=_init_worker,
                 initargs=(policy, org),
             )
+            # The pool spawns a process per submit while none is idle: start them all now, so
+            # their ~2 s of start-up (lingua's models, the lexicons) overlaps the first read.
+            for _ in range(workers):
+                self.pool.submit(int)
 
     def submit(self, keys: list[TextKey]) -> list[tuple[list[TextKey], Future | list]]:
         """Start scoring the uncached keys; returns handles for ``collect``."""
