@@ -560,12 +560,13 @@ WHERE i.kind = 'mention' AND i.item_id > $after AND i.item_id <= $last
   )
 """
 
-# Negative scored replies from the public, per parent item (``{parents}``: a code constant).
+# Negative scored replies from the public, per parent item (``{parents}``: a condition on the
+# parent id, from this module's constants).
 _NEG_REPLIES_CTE = """
 neg AS (
     SELECT r.parent_item_id AS item_id, count(*) AS n
     FROM items r JOIN scores s ON s.item_id = r.item_id
-    WHERE r.kind = 'mention' AND s.label = 'negative' AND r.parent_item_id IN ({parents})
+    WHERE r.kind = 'mention' AND s.label = 'negative' AND {parents}
     GROUP BY 1
 )"""
 
@@ -594,7 +595,12 @@ f AS (
 # and every input of a mention's risk is in ``items`` (the reaction refresh recomputes it here).
 _INSERT_MENTION_SCORES = (
     "INSERT INTO scores\nWITH "
-    + _NEG_REPLIES_CTE.format(parents="SELECT item_id FROM _mention_batch")
+    # The id range is implied by the batch; it lets the scan of ``items`` drop every other
+    # reply before the join with ``scores``.
+    + _NEG_REPLIES_CTE.format(
+        parents="r.parent_item_id > $after AND r.parent_item_id <= $last "
+        "AND r.parent_item_id IN (SELECT item_id FROM _mention_batch)"
+    )
     + """, m AS (
     SELECT b.item_id, x.lang, x.compound, x.label, x.topics, b.reach, b.engagement, b.hours,
            coalesce(neg.n, 0) AS negative_replies
@@ -641,7 +647,7 @@ def _finish_mentions(
         },
         schema=_FACTS_SCHEMA,
     )
-    params = _risk_params(policy, version)
+    params = {**_risk_params(policy, version), "after": batch.after, "last": batch.last}
 
     def work(conn: duckdb.DuckDBPyConnection) -> int:
         conn.register("_facts", table)
@@ -649,7 +655,11 @@ def _finish_mentions(
             conn.execute(
                 _MENTION_BATCH, {"after": batch.after, "last": batch.last, "version": version}
             )
-            conn.execute("DELETE FROM scores WHERE item_id IN (SELECT item_id FROM _mention_batch)")
+            conn.execute(
+                "DELETE FROM scores WHERE item_id > ? AND item_id <= ? "
+                "AND item_id IN (SELECT item_id FROM _mention_batch)",
+                [batch.after, batch.last],
+            )
             conn.execute(_INSERT_MENTION_SCORES, params)
             return db.scalar(conn, "SELECT count(*) FROM _mention_batch")
         finally:
@@ -678,13 +688,16 @@ WHERE s.policy_version = ? AND i.kind = 'staff'
 """
 
 
-# Mentions' risk recomputed from ``items`` and their scored negative replies; only rows whose
-# risk changes are written (a mention's explanation is NULL, so nothing else to update).
-_REFRESH_MENTIONS = (
-    "UPDATE scores SET risk = p.risk FROM (\nWITH "
-    + _NEG_REPLIES_CTE.format(parents="SELECT item_id FROM items WHERE kind = 'mention'")
+# Mentions whose risk no longer matches their scored negative replies (the SQL formula of the
+# first scoring, so a mention without new replies is not read), with the inputs of their risk
+# as the stored explanation used to hold them (hours rounded to 2 decimals).
+_STALE_MENTIONS = (
+    "WITH "
+    + _NEG_REPLIES_CTE.format(
+        parents="r.parent_item_id IN (SELECT item_id FROM items WHERE kind = 'mention')"
+    )
     + """, m AS (
-    SELECT s.item_id, s.compound, i.reach,
+    SELECT s.item_id, s.compound, s.risk AS stored, i.reach,
            coalesce(i.likes, 0) + coalesce(i.shares, 0) + coalesce(i.replies, 0) AS engagement,
            greatest(date_diff('second', i.created_at, i.ingested_at), 0) / 3600.0 AS hours,
            neg.n AS negative_replies
@@ -695,9 +708,8 @@ _REFRESH_MENTIONS = (
 ), """
     + _MENTION_RISK_CTE
     + """
-SELECT item_id, risk FROM p
-) p
-WHERE scores.item_id = p.item_id AND scores.risk IS DISTINCT FROM p.risk
+SELECT item_id, compound, reach, engagement, round(hours, 2), negative_replies, stored
+FROM p WHERE risk IS DISTINCT FROM stored
 """
 )
 
@@ -706,15 +718,52 @@ def refresh_reactions(
     path: Path, policy: PolicyConfig, org: OrgConfig, version: str, batch: int = BATCH_ITEMS
 ) -> int:
     """Recompute risk for posts whose count of negative public replies changed since scoring
-    (no text work). Staff posts: from the stored explanation, written in batches; mentions:
-    in one SQL update from ``items``. Returns the number of posts whose score was updated."""
+    (no text work). Staff posts: from the stored explanation; mentions (no explanation): from
+    ``items``. Written in batches; returns the number of posts whose score was updated."""
     rows = db.read(path, lambda conn: conn.execute(_STALE_REACTIONS, [version]).fetchall())
     for start in range(0, len(rows), batch):
         table = _reaction_updates(rows[start : start + batch], policy, org)
         db.write(path, lambda conn, table=table: _write_reactions(conn, table, version))
     params = _risk_params(policy, version)
-    mentions = db.write(path, lambda conn: conn.execute(_REFRESH_MENTIONS, params).fetchall()[0][0])
-    return len(rows) + int(mentions)
+    stale = db.read(path, lambda conn: conn.execute(_STALE_MENTIONS, params).fetchall())
+    changed = _mention_reactions(stale, policy)
+    for start in range(0, len(changed), batch):
+        table = pa.Table.from_pylist(changed[start : start + batch], schema=_REACTION_SCHEMA)
+        db.write(path, lambda conn, table=table: _write_mention_reactions(conn, table))
+    return len(rows) + len(changed)
+
+
+_REACTION_SCHEMA = pa.schema([("item_id", pa.int64()), ("risk", pa.float64())])
+
+
+def _mention_reactions(rows: list[tuple], policy: PolicyConfig) -> list[dict[str, Any]]:
+    """New risks of stale mentions, with the Python formula (as before mentions lost their
+    explanation: the SQL formula rounds ties away from zero, Python to even)."""
+    changed = []
+    for item_id, compound, reach, engagement, hours, n, stored in rows:
+        inputs = RiskInputs(
+            kind="mention",
+            compound=compound,
+            reach=reach,
+            negative_replies=int(n),
+            engagement=int(engagement),
+            hours_observed=hours,
+        )
+        risk = risk_score(risk_parts(inputs, policy.risk))
+        if risk != stored:
+            changed.append({"item_id": item_id, "risk": risk})
+    return changed
+
+
+def _write_mention_reactions(conn: duckdb.DuckDBPyConnection, table: pa.Table) -> None:
+    conn.register("_mention_reaction", table)
+    try:
+        conn.execute(
+            "UPDATE scores SET risk = r.risk FROM _mention_reaction r "
+            "WHERE scores.item_id = r.item_id"
+        )
+    finally:
+        conn.unregister("_mention_reaction")
 
 
 def _reaction_updates(rows: list[tuple], policy: PolicyConfig, org: OrgConfig) -> pa.Table:
