@@ -70,7 +70,10 @@ def entry_record(ctx: Context, entry: Any, feed_lang: str | None) -> dict[str, A
         summary = summary[len(title) :].strip()
     source = entry.get("source") or {}
     author = entry.get("author") or source.get("title")
-    stamp = entry.get("published_parsed") or entry.get("updated_parsed")
+    # `in` first: reading a missing updated_parsed triggers feedparser's deprecated fallback.
+    stamp = entry.get("published_parsed") or (
+        entry["updated_parsed"] if "updated_parsed" in entry else None
+    )
     return {
         "platform": ctx.entry.item_platform,
         "native_id": entry.get("id") or entry.get("link"),
