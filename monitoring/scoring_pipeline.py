@@ -15,8 +15,9 @@ Process model (docs/decisions/0004-policy-engine-and-risk.md):
   the public's reaction) is added per item in the main process; it is cheap.
 - Flags are keyed by item_id and survive rescoring: a new policy version updates risk,
   ``active`` and the version, never ``flagged_at`` and never the ``reviews`` log.
-- Replies that arrive after a staff post was scored change its reaction: a final step
-  recomputes risk from the stored explanation for exactly those posts (no text work).
+- Replies that arrive after a post was scored change its reaction: a final step recomputes
+  risk for exactly those posts (no text work) — a staff post from its stored explanation, a
+  mention (whose explanation is NULL: nothing shows one) from ``items``.
 """
 
 from __future__ import annotations
