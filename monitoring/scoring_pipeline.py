@@ -24,10 +24,12 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import sys
 import time
 from collections import OrderedDict
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -281,7 +283,7 @@ class _TextScorer:
 
     def collect(self, handles: list[tuple[list[TextKey], Future | list]]) -> None:
         for chunk, handle in handles:
-            results = handle.result() if isinstance(handle, Future) else handle
+            results = self._result(chunk, handle) if isinstance(handle, Future) else handle
             self.cache.update(zip(chunk, results, strict=True))
             self.inflight.difference_update(chunk)
         while len(self.cache) > self.capacity:
@@ -300,6 +302,21 @@ class _TextScorer:
 
     def _inline(self, chunk: list[TextKey]) -> list[tuple]:
         return analyze_texts(self.engine, chunk)
+
+    def _result(self, chunk: list[TextKey], future: Future) -> list[tuple]:
+        """A worker's result; if the pool died (a worker killed, e.g. by the OOM killer), the
+        run goes on in this process rather than losing the batch."""
+        try:
+            return future.result()
+        except BrokenProcessPool:
+            if self.pool is not None:
+                print(
+                    "score: a worker process died; continuing in the main process",
+                    file=sys.stderr,
+                )
+                self.pool.shutdown(wait=False, cancel_futures=True)
+                self.pool = None
+            return self._inline(chunk)
 
     def close(self) -> None:
         if self.pool is not None:

@@ -304,3 +304,27 @@ def test_score_command_rejects_a_bad_policy_before_touching_the_database(tmp_pat
     assert result.exit_code == 2
     assert f"{bad}:3: rules[0].channel.category: Field required" in result.output
     assert not path.exists()
+
+
+@pytest.mark.slow
+def test_a_worker_that_dies_does_not_lose_the_batch(org, policy, capsys):
+    """A worker killed mid-run (the OOM killer, an operator): the texts are scored in-process."""
+    import os
+    import signal
+
+    from monitoring.scoring.policy import PolicyEngine
+    from monitoring.scoring_pipeline import _TextScorer, analyze_texts
+
+    engine = PolicyEngine(policy, org)
+    scorer = _TextScorer(policy, org, workers=2, engine=engine, batch=100)
+    keys = [(f"Bolletta {i} sbagliata, che vergogna!", None, i % 2 == 0) for i in range(60)]
+    try:
+        for process in list(scorer.pool._processes.values()):
+            os.kill(process.pid, signal.SIGKILL)
+        handles = scorer.submit(keys)
+        scorer.collect(handles)
+    finally:
+        scorer.close()
+    assert scorer.pool is None
+    assert [scorer.cache[k] for k in keys] == analyze_texts(engine, keys)
+    assert "a worker process died" in capsys.readouterr().err
