@@ -91,6 +91,20 @@ def make_entry(
         return Entry(position, native_id, reject=Reject(reason, raw_bytes(raw)))
 
 
+def credentials(entry: SourceEntry, first: str, second: str, what: str) -> tuple[str, str]:
+    """The two secrets a login needs, from the environment variables the entry names; fails
+    the source naming those variables (never their values) when either is missing.
+
+    :param what: the rest of the message, e.g. "(an app password) to search Bluesky".
+    """
+    one, two = entry.secret(first), entry.secret(second)
+    if not one or not two:
+        raise SourceFailed(
+            f"no credentials set: set {entry.env_name(first)}/{entry.env_name(second)} {what}"
+        )
+    return one, two
+
+
 def _field_error(exc: Exception) -> str:
     if isinstance(exc, KeyError):
         return f"missing field {exc.args[0]!r}"

@@ -16,7 +16,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from monitoring.ingest.base import Batch, Context, Page, json_body, make_entry, sweep
+from monitoring.ingest.base import (
+    Batch,
+    Context,
+    Page,
+    credentials,
+    json_body,
+    make_entry,
+    sweep,
+)
 from monitoring.ingest.http import SourceFailed
 from monitoring.ingest.normalize import to_utc
 
@@ -140,12 +148,9 @@ def _key(ctx: Context) -> tuple[str, str]:
 
 def _session(ctx: Context) -> _Session:
     entry = ctx.entry
-    identifier, password = entry.secret("identifier_env"), entry.secret("password_env")
-    if not identifier or not password:
-        raise SourceFailed(
-            f"no credentials set: set {entry.env_name('identifier_env')}/"
-            f"{entry.env_name('password_env')} (an app password) to search Bluesky"
-        )
+    identifier, password = credentials(
+        entry, "identifier_env", "password_env", "(an app password) to search Bluesky"
+    )
     key = _key(ctx)
     session = _SESSIONS.get(key)
     if session and session.expires > time.time() + 60:

@@ -12,7 +12,15 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
-from monitoring.ingest.base import Batch, Context, Page, json_body, make_entry, sweep
+from monitoring.ingest.base import (
+    Batch,
+    Context,
+    Page,
+    credentials,
+    json_body,
+    make_entry,
+    sweep,
+)
 from monitoring.ingest.http import SourceFailed
 
 PAGE_SIZE = 100
@@ -77,12 +85,9 @@ def thing_record(thing: dict[str, Any]) -> dict[str, Any]:
 
 def _token(ctx: Context) -> str:
     entry = ctx.entry
-    client_id, secret = entry.secret("client_id_env"), entry.secret("client_secret_env")
-    if not client_id or not secret:
-        raise SourceFailed(
-            f"no credentials set: set {entry.env_name('client_id_env')}/"
-            f"{entry.env_name('client_secret_env')} (a Reddit 'script' or 'web' app)"
-        )
+    client_id, secret = credentials(
+        entry, "client_id_env", "client_secret_env", "(a Reddit 'script' or 'web' app)"
+    )
     key = (entry.login_url, client_id)
     cached = _TOKENS.get(key)
     if cached and cached[1] > time.time() + 60:
