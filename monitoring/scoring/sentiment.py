@@ -2,7 +2,9 @@
 Italian, and no score (None) for any other language — never a silent "neutral".
 
 English text goes to VADER untouched: its rules read capitals, punctuation, emoticons and
-emoji, so lowercasing or "cleaning" first would lose signal (issue 4).
+emoji, so lowercasing or "cleaning" first would lose signal (issue 4). Both languages run on
+``vader_engine``: VADER 3.3.2's algorithm over precomputed tables, which gives vaderSentiment's
+numbers exactly at a fraction of its cost per text (decision record 0003, "Engine").
 """
 
 from __future__ import annotations
@@ -10,10 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
-
 from monitoring.scoring.italian import ItalianSentimentAnalyzer
 from monitoring.scoring.language import detect_language, detect_many
+from monitoring.scoring.vader_engine import VaderEngine
 
 # VADER's README thresholds on the compound score.
 POSITIVE_THRESHOLD = 0.05
@@ -43,9 +44,10 @@ class Sentiment:
 
 
 @cache
-def english_analyzer() -> SentimentIntensityAnalyzer:
-    """VADER with its own lexicons, built once per process."""
-    return SentimentIntensityAnalyzer()
+def english_analyzer() -> VaderEngine:
+    """VADER's rules with its own lexicons (vaderSentiment's ``polarity_scores`` numbers, and
+    ``compound`` alone), built once per process."""
+    return VaderEngine()
 
 
 @cache
@@ -57,7 +59,7 @@ def italian_analyzer() -> ItalianSentimentAnalyzer:
 def score(text: str, lang: str | None) -> float | None:
     """Compound score of ``text`` in a known language; None for languages we cannot score."""
     if lang == "en":
-        return english_analyzer().polarity_scores(text)["compound"]
+        return english_analyzer().compound(text)
     if lang == "it":
         return italian_analyzer().compound(text)  # polarity_scores' compound, without the rest
     return None
