@@ -16,6 +16,8 @@ from typing import TypeVar
 
 import duckdb
 
+from monitoring.rollups import MIGRATION_SQL as ROLLUPS_SQL
+
 T = TypeVar("T")
 
 LOCK_WAIT_SECONDS = 60.0
@@ -268,6 +270,13 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         DROP TABLE items;
         ALTER TABLE items_v3 RENAME TO items;
         """,
+    ),
+    (
+        4,
+        "hourly rollups of mentions, staff posts, answers and competitor matches",
+        # monitoring/rollups.py: the tables and a first build from the stored data
+        # (docs/decisions/0008-rollups.md); writers keep them up to date with rollups.refresh.
+        ROLLUPS_SQL,
     ),
 ]
 

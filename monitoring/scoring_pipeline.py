@@ -39,7 +39,7 @@ import duckdb
 import pyarrow as pa
 from tqdm import tqdm
 
-from monitoring import db
+from monitoring import db, rollups
 from monitoring.org import OrgConfig
 from monitoring.scoring.policy import Evaluation, PolicyConfig, PolicyEngine, Post, TextFacts
 from monitoring.scoring.risk import RiskInputs, risk_parts, risk_score
@@ -420,6 +420,7 @@ def _write_batch(conn: duckdb.DuckDBPyConnection, scores: pa.Table, hits: pa.Tab
             [version],
         )
         _upsert_flags(conn, "_new_scores", version)
+        rollups.refresh(conn)  # the dashboard's hourly rollups take in the new labels
     finally:
         conn.unregister("_new_scores")
         conn.unregister("_new_hits")
@@ -679,6 +680,7 @@ def _finish_mentions(
                 [batch.after, batch.last],
             )
             conn.execute(_INSERT_MENTION_SCORES, params)
+            rollups.refresh(conn)  # the dashboard's hourly rollups take in the new labels
             return db.scalar(conn, "SELECT count(*) FROM _mention_batch")
         finally:
             conn.unregister("_facts")

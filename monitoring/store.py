@@ -9,6 +9,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from monitoring import rollups
 from monitoring.db import scalar
 from monitoring.org import OrgConfig
 
@@ -79,6 +80,7 @@ def sync_org(conn: duckdb.DuckDBPyConnection, org: OrgConfig) -> None:
     handles = [[p, h, m.id] for m in org.members() for p, h in m.handles.items()]
     if handles:
         conn.executemany("INSERT INTO member_handles VALUES (?, ?, ?)", handles)
+    rollups.use_competitors(conn, rollups.org_competitors(org))  # share of voice's terms
 
 
 _INSERT_NEW_ITEMS = """

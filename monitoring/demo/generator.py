@@ -21,7 +21,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from monitoring import audit, db, store
+from monitoring import audit, db, rollups, store
 from monitoring.demo import compose as C
 from monitoring.demo import texts as T
 from monitoring.demo.incidents import Incidents, plan_incidents
@@ -483,6 +483,7 @@ def _finish(conn, demo: Demo, incidents: dict[str, Any]) -> dict[str, int]:
         conn, "demo_period", json.dumps([demo.cal.start.isoformat(), demo.cal.end.isoformat()])
     )
     db.set_meta(conn, "demo_incidents", json.dumps(incidents, ensure_ascii=False))
+    rollups.refresh(conn)  # the dashboard's hourly rollups take in the demo's items
     rows = conn.execute(
         """
         SELECT count(*) FILTER (WHERE kind = 'mention'), count(*) FILTER (WHERE kind = 'staff'),

@@ -20,7 +20,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from monitoring import db
+from monitoring import db, rollups
 from monitoring.ingest import bluesky, files, hackernews, mastodon, reddit, rss
 from monitoring.ingest.base import Batch, Context
 from monitoring.ingest.http import HttpClient, HttpSettings, SourceFailed
@@ -210,6 +210,7 @@ def _finish(conn: duckdb.DuckDBPyConnection, report: SourceReport) -> None:
         "WHERE run_id = ?",
         [report.status, report.error, report.run_id],
     )
+    rollups.refresh(conn)  # the dashboard's hourly rollups take in the run's new items
 
 
 def import_file(
