@@ -173,9 +173,15 @@ def insert_items(
     before = scalar(conn, "SELECT coalesce(max(item_id), 0) FROM items")
     ordered = isinstance(batch, pa.Table) and time_clustered(batch)
     conn.register("_batch", batch)
+    # Kept in order, an insert from an Arrow scan runs (and compresses) on one thread; let
+    # go, on all cores (0.46 s instead of 0.87 s for 500,000 rows on 2). The rows still land
+    # in the batch's time range, and an unordered batch is sorted by its ORDER BY, which the
+    # setting leaves alone. The setting is global to the database: put back at once.
+    conn.execute("SET preserve_insertion_order = false")
     try:
         conn.execute(_insert_sql(unique, ordered), [source])
     finally:
+        conn.execute("RESET preserve_insertion_order")
         conn.unregister("_batch")
     new = scalar(conn, "SELECT count(*) FROM items WHERE item_id > ?", [before])
     if new:
