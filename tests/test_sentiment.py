@@ -10,10 +10,12 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from italian_reference import ItalianSentimentAnalyzer as ReferenceItalian
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from monitoring.cli import cli
-from monitoring.scoring import Sentiment, analyze, analyze_many
+from monitoring.demo.generator import generate_items
+from monitoring.scoring import Sentiment, analyze, analyze_many, italian
 from monitoring.scoring.evaluation import (
     LABELS,
     accuracy,
@@ -272,6 +274,79 @@ def test_italian_scorer_beats_plain_vader_on_italian():
     plain = [Sentiment("it", vader.polarity_scores(r.text)["compound"]).label for r in rows]
     ours = [analyze(r.text, "it").label for r in rows]
     assert macro_f1(gold, ours, LABELS) > macro_f1(gold, plain, LABELS) + 0.3
+
+
+# --- Italian on vader_engine: the same numbers as the scorer it replaced -----------------------
+
+REFERENCE_IT = ReferenceItalian()
+
+
+def assert_same_as_reference(texts):
+    """Compound, neg/neu/pos, tokens and per-token valences equal to the previous scorer's
+    (tests/italian_reference.py), text by text."""
+    ours = italian_analyzer()
+    for text in texts:
+        assert ours.compound(text) == REFERENCE_IT.compound(text), text
+        assert ours.polarity_scores(text) == REFERENCE_IT.polarity_scores(text), text
+        assert ours.tokenize(text) == REFERENCE_IT.tokenize(text), text
+        assert ours.sentiments(text) == REFERENCE_IT.sentiments(text), text
+
+
+def test_italian_equals_reference_on_dev_set_and_tweets():
+    assert_same_as_reference([r.text for r in load_it_dev()])
+    assert_same_as_reference(load_vader_tweets()[0][:1000])
+
+
+@pytest.mark.slow
+def test_italian_equals_reference_on_demo_texts():
+    texts = [
+        t for table in generate_items(mentions=4000, seed=11) for t in table["text"].to_pylist()
+    ]
+    assert len(texts) > 4000
+    assert_same_as_reference(texts)
+
+
+_IT_LEXICON = sorted(REFERENCE_IT.lexicon)
+_IT_RULE_WORDS = sorted(
+    set(italian.BOOSTERS)
+    | {w for phrase in italian.NEGATE | italian.PRAISE for w in phrase.split()}
+    | set(italian.CONTRAST)
+    | set(italian.PARTIAL_NEGATE)
+    | italian.NEVER_SO[1]
+    | {"solo", "soltanto", "appena", "mai", "che", "altro", "l'", "dell'", "un'", "po'"}
+)
+_IT_SHAPES = ["bellooooo", "bellissimo", "BELLISSIMA", "straconsigliato", "ahahah", "perche'"]
+_it_word = st.one_of(
+    st.sampled_from(_IT_LEXICON),
+    st.sampled_from(_IT_RULE_WORDS),
+    st.sampled_from(_IT_SHAPES),
+    st.sampled_from(["😡", "👍", "😍", "🤬", "’", "️", "🏻", ":)", ":-(", "<3", "#"]),
+    st.text(alphabet=st.characters(codec="utf-8"), max_size=4),
+)
+_it_shape = st.sampled_from([str, str, str, str.upper, str.capitalize])
+_it_affix = st.sampled_from(["", "", "", "!", "?", ".", ",", "!!!", "...", "'", "#", "(", ")"])
+_it_token = st.tuples(_it_affix, _it_word, _it_shape, _it_affix).map(
+    lambda t: t[0] + t[2](t[1]) + t[3]
+)
+_it_separator = st.sampled_from([" ", " ", " ", "  ", "\n", "", ", ", " , ", " ... "])
+
+
+@st.composite
+def italian_text(draw):
+    tokens = draw(st.lists(_it_token, max_size=25))
+    return "".join(tok + draw(_it_separator) for tok in tokens)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(text=italian_text())
+def test_property_italian_equals_reference(text):
+    assert_same_as_reference([text])
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(max_size=200))
+def test_property_italian_equals_reference_on_arbitrary_text(text):
+    assert_same_as_reference([text])
 
 
 # --- the lexicon -----------------------------------------------------------------------------

@@ -12,17 +12,12 @@ from __future__ import annotations
 import re
 import string
 import unicodedata
+from itertools import chain, compress
 from pathlib import Path
 
 import simplemma
-from vaderSentiment.vaderSentiment import (
-    B_DECR,
-    B_INCR,
-    C_INCR,
-    N_SCALAR,
-    SentimentIntensityAnalyzer,
-    normalize,
-)
+
+from monitoring.scoring.vader_engine import B_DECR, B_INCR, C_INCR, N_SCALAR, ScoringCore
 
 LEXICON_PATH = Path(__file__).resolve().parents[2] / "data" / "lexicons" / "it_lexicon.tsv"
 
@@ -86,6 +81,8 @@ _PUNCT_NO_APOSTROPHE = (string.punctuation + "«»“”‘’…–—").replac
 _CLAUSE_END = frozenset(",.;:!?…")
 # Pictographs, symbols and arrows: each becomes its own token so "ottimo👍" reads as two.
 _EMOJI = re.compile("[\U0001f000-\U0001faff\u2600-\u27bf\u2190-\u21ff\u2300-\u23ff\u2b00-\u2bff]")
+# Curly quotes (U+2018/9), emoji and their modifiers all sort at or after U+200D.
+_HIGH = re.compile("[\u200d-\U0010ffff]")
 _EMOJI_NOISE = re.compile("[\ufe0f\ufe0e\u200d\U0001f3fb-\U0001f3ff]")
 _LAUGH = re.compile(r"a?(?:ha){2,}h?|(?:ah){2,}a?|(?:eh){2,}e?|e?(?:he){2,}h?")
 _REPEAT3 = re.compile(r"(.)\1{2,}")
@@ -121,34 +118,67 @@ def _split_elision(token: str) -> list[str]:
     return parts
 
 
-class ItalianSentimentAnalyzer(SentimentIntensityAnalyzer):
+# A token as the rules read it: (as written, lower case, accent-folded lower case, clause ends
+# after it, all capitals, valence before the rules (0.0 for unknown words, boosters and
+# negations), opens some phrase).
+Piece = tuple[str, str, str, bool, bool, float, bool]
+# Stands for a chunk of bare punctuation that closes the clause before it ("bene , ma"); it is
+# dropped once it has marked that clause end. No real token is empty.
+_CLAUSE_MARK: Piece = ("", "", "", True, False, 0.0, False)
+Columns = tuple[
+    tuple[str, ...],
+    tuple[str, ...],
+    tuple[str, ...],
+    tuple[bool, ...],
+    tuple[bool, ...],
+    tuple[float, ...],
+    tuple[bool, ...],
+]
+_NO_COLUMNS: Columns = ((), (), (), (), (), (), ())
+
+
+class ItalianSentimentAnalyzer(ScoringCore):
     """VADER's engine with an Italian lexicon and Italian rules.
+
+    VADER's scoring (``ScoringCore``: valence sum, ``!``/``?`` emphasis, normalization) and its
+    capital-letter, booster and negation constants are shared with English; the rules that
+    turn a text into word valences are Italian (``valences``). Each distinct whitespace-
+    separated chunk is cut, lower-cased, folded and looked up once per process (a bounded
+    cache): a text costs a dict look-up per chunk, then rules only at the words that carry a
+    valence.
 
     :param lexicon_path: a VADER-format lexicon (``token<TAB>valence[<TAB>anything]``); entries
         with spaces are multi-word expressions, matched before the word rules run.
     """
 
     def __init__(self, lexicon_path: Path | str = LEXICON_PATH) -> None:
-        # VADER joins lexicon_file onto its own folder; an absolute path survives the join.
-        super().__init__(lexicon_file=str(Path(lexicon_path).resolve()))
-        self.emojis = {}  # emoji carry their own valence in the Italian lexicon
+        self.lexicon = self._read_lexicon(Path(lexicon_path))
+        self.emojis: dict[str, str] = {}  # emoji carry their own valence in the lexicon
         self.phrases = self._index_phrases()
+        # The phrases by their first two words (every phrase has two words or more).
+        self._phrase_pairs: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
+        for entries in self.phrases.values():
+            for words in entries:  # longest first, as in self.phrases
+                self._phrase_pairs.setdefault(words[:2], []).append(words)
+        self._merged: dict[tuple[Piece, ...], Piece] = {}
         self.folded = {fold_accents(k): v for k, v in self.lexicon.items()}
         self.folded.update(self.lexicon)
         self._cache: dict[str, float | None] = {}
-        self._raw_cache: dict[str, tuple[tuple[str, ...], tuple[str, ...], bool]] = {}
+        self._raw_cache: dict[str, tuple[Piece, ...]] = {}
         # simplemma loads its Italian dictionary on first use (about a second): pay it here,
         # once per process, not inside the first batch a scoring worker times.
         simplemma.lemmatize("essere", lang="it")
+        # A booster that is also a lexicon word (or whose lemma is) counts as that word.
+        self._boosters = {w: v for w, v in BOOSTERS.items() if self.valence_of(w) is None}
 
-    def make_lex_dict(self) -> dict[str, float]:
-        """Like VADER's, but tolerant of blank lines and keyed on lower case. Also collects the
+    def _read_lexicon(self, path: Path) -> dict[str, float]:
+        """VADER's format, tolerant of blank lines and keyed on lower case. Also collects the
         entries that are lemmas (4th column equal to the token, or absent): simplemma's lemma
         of an unknown word is looked up among those only, so "terranno" (lemma "tenere", to
         hold) does not pick up "tenere", a plural of the adjective "tenero"."""
         lex: dict[str, float] = {}
         self.lemmas: set[str] = set()
-        for line in self.lexicon_full_filepath.splitlines():
+        for line in path.read_bytes().decode("utf-8").splitlines():
             fields = line.split("\t")
             if len(fields) >= 2 and fields[0]:
                 token = fields[0].lower()
@@ -173,90 +203,99 @@ class ItalianSentimentAnalyzer(SentimentIntensityAnalyzer):
     def tokenize(self, text: str) -> tuple[list[str], list[bool]]:
         """Words, emoji and emoticons with case kept, plus for each one whether a clause ends
         after it (a comma, full stop, ...), which bounds negation and boosters."""
-        tokens, _, ends = self._tokens(text)
-        return tokens, ends
+        columns = self._columns(text)
+        return list(columns[0]), list(columns[3])
 
-    def _tokens(self, text: str) -> tuple[list[str], list[str], list[bool]]:
-        """``tokenize`` plus each token in lower case (what the word rules read)."""
-        # Curly quotes (U+2018/9), emoji and their modifiers all sort at or after U+200D.
-        if not text.isascii() and max(text) >= "\u200d":
+    def _columns(self, text: str) -> Columns:
+        """The text's tokens, phrases merged, as columns: as written, lower case, folded, clause
+        end after it, all capitals, valence before the rules."""
+        if not text.isascii() and _HIGH.search(text):  # curly quotes or emoji may be present
             text = _EMOJI_NOISE.sub("", text.replace("’", "'").replace("‘", "'"))
             text = _EMOJI.sub(r" \g<0> ", text)
         if _GLUED_HINT.search(text):  # rare: a quick scan first, the look-behind scan if needed
             text = _GLUED.sub(r"\1 ", text)
         if "#" in text:  # "#GovernoLadro" reads as "Governo Ladro"
             text = _CAMEL_HASHTAG.sub(lambda m: _CAMEL_CUT.sub(" ", m.group()), text)
-        tokens: list[str] = []
-        lowers: list[str] = []
-        folded: list[str] = []
-        ends: list[bool] = []
-        cache = self._raw_cache
-        for raw in text.split():
-            split = cache.get(raw)
-            if split is None:
-                split = self._split_raw(raw)
-                if len(cache) > _CACHE_LIMIT:
-                    cache.clear()
-                cache[raw] = split
-            pieces, low, keys, flags = split
-            if pieces:
-                tokens += pieces
-                lowers += low
-                folded += keys
-                ends += flags
-            elif flags and ends:  # bare punctuation closing the clause before it
-                ends[-1] = True
-        return self._join_phrases(tokens, lowers, folded, ends)
+        get = self._raw_cache.get
+        split = self._split_raw
+        pieces = list(
+            chain.from_iterable(
+                [entry if (entry := get(raw)) is not None else split(raw) for raw in text.split()]
+            )
+        )
+        if _CLAUSE_MARK in pieces:
+            pieces = _mark_clause_ends(pieces)
+        if not pieces:
+            return _NO_COLUMNS
+        columns = tuple(zip(*pieces, strict=True))
+        folded = columns[2]
+        if any(columns[6]):  # some word opens a phrase
+            joined = self._join_phrases(pieces, folded, columns[6])
+            if joined is not pieces:
+                columns = tuple(zip(*joined, strict=True))
+        return columns  # type: ignore[return-value]
 
-    def _split_raw(self, raw: str) -> tuple[tuple[str, ...], ...]:
-        """One whitespace-separated chunk -> its tokens, their lower-case and folded forms, and
-        for each token whether a clause ends after it (for a chunk without tokens: ``(True,)``
-        when it closes a clause). Emoticons such as ":-)" or "<3" stay whole."""
+    def _split_raw(self, raw: str) -> tuple[Piece, ...]:
+        """One whitespace-separated chunk -> its pieces (none for bare punctuation, or the
+        clause mark when it closes a clause). Emoticons such as ":-)" or "<3" stay whole."""
         lower = raw.lower()
         if lower in self.lexicon:
-            return (raw,), (lower,), (fold_accents(lower),), (False,)
-        stripped = raw.strip(_PUNCT_NO_APOSTROPHE).lstrip("'")
-        end = raw[-1] in _CLAUSE_END or (not stripped and any(c in _CLAUSE_END for c in raw))
-        if not stripped:
-            return (), (), (), (True,) if end else ()
-        pieces = tuple(_split_elision(stripped)) if "'" in stripped else (stripped,)
-        low = tuple(p.lower() for p in pieces)
-        flags = (False,) * (len(pieces) - 1) + (end,)
-        return pieces, low, tuple(fold_accents(p) for p in low), flags
+            pieces: tuple[Piece, ...] = (self._piece(raw, lower, False),)
+        else:
+            stripped = raw.strip(_PUNCT_NO_APOSTROPHE).lstrip("'")
+            end = raw[-1] in _CLAUSE_END or (not stripped and any(c in _CLAUSE_END for c in raw))
+            if not stripped:
+                pieces = (_CLAUSE_MARK,) if end else ()
+            else:
+                cut = _split_elision(stripped) if "'" in stripped else [stripped]
+                last = len(cut) - 1
+                pieces = tuple(
+                    self._piece(p, p.lower(), end and k == last) for k, p in enumerate(cut)
+                )
+        if len(self._raw_cache) > _CACHE_LIMIT:
+            self._raw_cache.clear()
+        self._raw_cache[raw] = pieces
+        return pieces
+
+    def _piece(self, token: str, lower: str, end: bool) -> Piece:
+        valence = 0.0 if lower in _NOT_SCORED else self.valence_of(lower) or 0.0
+        folded = fold_accents(lower)
+        return (token, lower, folded, end, token.isupper(), valence, folded in self.phrases)
 
     def _join_phrases(
-        self, tokens: list[str], lowers: list[str], folded: list[str], ends: list[bool]
-    ) -> tuple[list[str], list[str], list[bool]]:
-        """Merge multi-word expressions, longest first, left to right. Only the positions whose
-        word opens some phrase are tried (most texts have none or one)."""
-        phrases = self.phrases
-        heads = [i for i, word in enumerate(folded) if word in phrases]
-        if not heads:
-            return tokens, lowers, ends
-        out: list[str] = []
-        out_lowers: list[str] = []
-        out_ends: list[bool] = []
-        done = 0  # tokens before this index are already in the output
-        for i in heads:
+        self, pieces: list[Piece], folded: tuple[str, ...], heads: tuple[bool, ...]
+    ) -> list[Piece]:
+        """Merge multi-word expressions, longest first, left to right. Only the positions of
+        words that open a phrase (``heads``) followed by a word that comes second in one of
+        those phrases are tried."""
+        pairs = self._phrase_pairs
+        out: list[Piece] = []
+        done = 0  # pieces before this index are already in the output
+        for i in compress(range(len(folded) - 1), heads):
             if i < done:
                 continue  # inside a phrase matched just before
-            for words in phrases[folded[i]]:
+            for words in pairs.get(folded[i : i + 2], ()):
                 n = len(words)
-                if tuple(folded[i : i + n]) == words and not any(ends[i : i + n - 1]):
-                    out += tokens[done:i]
-                    out_lowers += lowers[done:i]
-                    out_ends += ends[done:i]
-                    out.append(" ".join(tokens[i : i + n]))
-                    out_lowers.append(" ".join(lowers[i : i + n]))
-                    out_ends.append(ends[i + n - 1])
+                if folded[i : i + n] == words and not any(p[3] for p in pieces[i : i + n - 1]):
+                    out += pieces[done:i]
+                    out.append(self._merge(tuple(pieces[i : i + n])))
                     done = i + n
                     break
         if not done:
-            return tokens, lowers, ends
-        out += tokens[done:]
-        out_lowers += lowers[done:]
-        out_ends += ends[done:]
-        return out, out_lowers, out_ends
+            return pieces
+        return out + pieces[done:]
+
+    def _merge(self, parts: tuple[Piece, ...]) -> Piece:
+        """One piece for a phrase's pieces: words joined by a space, the last one's clause end."""
+        merged = self._merged.get(parts)
+        if merged is None:
+            token = " ".join([p[0] for p in parts])
+            lower = " ".join([p[1] for p in parts])
+            merged = self._piece(token, lower, parts[-1][3])
+            if len(self._merged) > _CACHE_LIMIT:
+                self._merged.clear()
+            self._merged[parts] = merged
+        return merged
 
     # --- lexicon look-up ----------------------------------------------------------------
 
@@ -310,38 +349,21 @@ class ItalianSentimentAnalyzer(SentimentIntensityAnalyzer):
 
     # --- scoring ------------------------------------------------------------------------
 
-    def polarity_scores(self, text: str) -> dict[str, float]:
-        """VADER's neg/neu/pos/compound for Italian text."""
-        return self.score_valence(self.sentiments(text), text)
-
-    def compound(self, text: str) -> float:
-        """VADER's compound score alone (what the product stores): the same number as
-        ``polarity_scores(text)["compound"]`` without the neg/neu/pos shares."""
-        sentiments = self.sentiments(text)
-        if not sentiments:
-            return 0.0
-        # VADER's score_valence, compound part: sum, punctuation emphasis, normalization.
-        total = float(sum(sentiments))
-        if total:
-            emphasis = self._punctuation_emphasis(text)
-            total = total + emphasis if total > 0 else total - emphasis
-        return round(normalize(total), 4)
+    def valences(self, text: str) -> tuple[list[float], str]:
+        """``sentiments`` and the text itself, whose ``!`` and ``?`` count as emphasis."""
+        return self.sentiments(text), text
 
     def sentiments(self, text: str) -> list[float]:
         """One valence per token after the Italian rules (VADER's list before scoring)."""
-        tokens, lowers, ends = self._tokens(text)
-        is_cap_diff = _allcap_differential(tokens)
-        sentiments = [0.0] * len(tokens)
-        cache = self._cache
-        skip = _NOT_SCORED
-        for i, word in enumerate(lowers):
-            if word in skip:
-                continue
-            valence = cache.get(word, False)
-            if valence is False:
-                valence = self.valence_of(word)
-            if valence:
-                sentiments[i] = self._shifted(tokens, lowers, ends, i, valence, is_cap_diff)
+        _, lowers, _, ends, uppers, valences, _ = self._columns(text)
+        n = len(lowers)
+        sentiments = [0.0] * n
+        if not any(valences):
+            return sentiments  # nothing to shift, contrast or read as sarcasm
+        caps = sum(uppers)  # VADER: capitals emphasize when some, not all, tokens are capitals
+        is_cap_diff = 0 < caps < n
+        for i in compress(range(n), valences):  # the tokens with a valence
+            sentiments[i] = self._shifted(uppers, lowers, ends, i, valences[i], is_cap_diff)
         if not CONTRAST.isdisjoint(lowers):
             sentiments = _contrast(lowers, sentiments)
         if not PRAISE.isdisjoint(lowers):
@@ -350,25 +372,26 @@ class ItalianSentimentAnalyzer(SentimentIntensityAnalyzer):
 
     def _shifted(
         self,
-        tokens: list[str],
-        lowers: list[str],
-        ends: list[bool],
+        uppers: tuple[bool, ...],
+        lowers: tuple[str, ...],
+        ends: tuple[bool, ...],
         i: int,
         valence: float,
         is_cap_diff: bool,
     ) -> float:
         """The lexicon valence of token ``i`` after capitals, boosters and negation."""
-        if is_cap_diff and tokens[i].isupper():
+        if is_cap_diff and uppers[i]:
             valence += C_INCR if valence > 0 else -C_INCR
         negated = partial = never_so = False
+        boosters = self._boosters
         for distance in range(1, NEGATION_WINDOW + 1):
             j = i - distance
             if j < 0 or ends[j] or lowers[j] in CONTRAST:
                 break
             before = lowers[j]
-            if distance <= 3 and before in BOOSTERS and self.valence_of(before) is None:
-                scalar = BOOSTERS[before] * BOOSTER_DECAY[distance - 1]
-                if is_cap_diff and tokens[j].isupper():
+            if distance <= 3 and before in boosters:
+                scalar = boosters[before] * BOOSTER_DECAY[distance - 1]
+                if is_cap_diff and uppers[j]:
                     scalar += C_INCR if scalar > 0 else -C_INCR
                 valence += scalar if valence > 0 else -scalar
             if before in NEVER_SO[0] and any(w in NEVER_SO[1] for w in lowers[j + 1 : i]):
@@ -398,12 +421,6 @@ def _sign(value: float) -> float:
     return 1.0 if value > 0 else -1.0
 
 
-def _allcap_differential(tokens: list[str]) -> bool:
-    """VADER's rule: capitals emphasize only when some, not all, tokens are in capitals."""
-    caps = sum(1 for t in tokens if t.isupper())
-    return 0 < caps < len(tokens)
-
-
 def _sarcasm(lowers: list[str], sentiments: list[float]) -> list[float]:
     """Praise in a text whose other words are clearly negative is read as sarcasm: it
     turns mildly negative instead of cancelling the complaint."""
@@ -426,3 +443,15 @@ def _contrast(lowers: list[str], sentiments: list[float]) -> list[float]:
                 for i, s in enumerate(sentiments)
             ]
     return sentiments
+
+
+def _mark_clause_ends(pieces: list[Piece]) -> list[Piece]:
+    """Drop the clause marks of bare punctuation, marking a clause end on the token before."""
+    out: list[Piece] = []
+    for piece in pieces:
+        if piece is not _CLAUSE_MARK:
+            out.append(piece)
+        elif out:
+            token, lower, folded, _, upper, valence, head = out[-1]
+            out[-1] = (token, lower, folded, True, upper, valence, head)
+    return out
