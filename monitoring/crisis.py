@@ -32,7 +32,7 @@ import duckdb
 import pandas as pd
 
 from monitoring.filters import Filters
-from monitoring.queries import mention_slice
+from monitoring.queries import mention_slice, rollup_where, rollups_usable
 
 DEFAULT_K = 3.0
 DEFAULT_MIN_COUNT = 20
@@ -86,8 +86,9 @@ def _slice_where(filters: Filters) -> tuple[str, list]:
     return mention_slice(dataclasses.replace(filters, start=None, end=None), "i")
 
 
-_SPIKES = """
-WITH negative_hours AS (
+# Negative mentions per UTC hour in [?, ?) and the slice: from the items, or from the hourly
+# rollups (monitoring/rollups.py) when queries.rollups_usable says they give the same counts.
+_NEGATIVE_HOURS_RAW = """
     SELECT date_trunc('hour', created_at) AS hour, count(*) AS n
     FROM (
         SELECT i.item_id, any_value(i.created_at) AS created_at
@@ -97,7 +98,15 @@ WITH negative_hours AS (
         HAVING arg_max(s.label, s.scored_at) = 'negative'
     )
     GROUP BY 1
-),
+"""
+_NEGATIVE_HOURS_ROLLED = """
+    SELECT m.hour, sum(m.mentions) AS n FROM mention_hours m
+    WHERE m.hour >= ? AND m.hour < ? AND m.label = 'negative' AND {where}
+    GROUP BY 1
+"""
+
+_SPIKES = """
+WITH negative_hours AS ({negative_hours}),
 counts AS (
     SELECT g.range AS hour, coalesce(n.n, 0) AS n
     FROM range(?::TIMESTAMP, ?::TIMESTAMP, INTERVAL 1 HOUR) g
@@ -175,14 +184,26 @@ def detect_spikes(
         raise ValueError("k must be > 0, min_count >= 1, min_ratio >= 1, merge_gap_hours >= 1")
     lo, hi = filters.utc_bounds()
     history = timedelta(hours=WINDOW_HOURS + 24 * BASELINE_DAYS)
-    where, params = _slice_where(filters)
     scan_lo = (lo - history) if lo else datetime(1970, 1, 1)
     scan_hi = hi or datetime(9999, 1, 1)
-    bounds = conn.execute(
-        "SELECT min(i.created_at), max(i.created_at) FROM items i "
-        f"WHERE i.created_at >= ? AND i.created_at < ? AND {where}",
-        [scan_lo, scan_hi, *params],
-    ).fetchall()[0]
+    unbounded = dataclasses.replace(filters, start=None, end=None)
+    if rollups_usable(conn, filters):
+        # Hours are whole, so the first mention's hour is min(hour) and the scan bounds (whole
+        # local days minus whole hours) cut no hour in two.
+        where, params = rollup_where(unbounded, "m", "mention")
+        negative_hours = _NEGATIVE_HOURS_ROLLED.format(where=where)
+        bounds_sql = (
+            "SELECT min(m.hour), max(m.hour) FROM mention_hours m "
+            f"WHERE m.hour >= ? AND m.hour < ? AND {where}"
+        )
+    else:
+        where, params = _slice_where(filters)
+        negative_hours = _NEGATIVE_HOURS_RAW.format(where=where)
+        bounds_sql = (
+            "SELECT min(i.created_at), max(i.created_at) FROM items i "
+            f"WHERE i.created_at >= ? AND i.created_at < ? AND {where}"
+        )
+    bounds = conn.execute(bounds_sql, [scan_lo, scan_hi, *params]).fetchall()[0]
     if bounds[0] is None:
         return pd.DataFrame(columns=SPIKE_COLUMNS)
     # The grid starts where monitoring of this slice starts: hours before the first mention
@@ -190,7 +211,7 @@ def detect_spikes(
     grid_lo = _floor_hour(bounds[0])
     grid_hi = min(scan_hi, _floor_hour(bounds[1]) + timedelta(hours=1))
     sql = _SPIKES.format(
-        where=where,
+        negative_hours=negative_hours,
         w1=WINDOW_HOURS - 1,
         b_far=WINDOW_HOURS + 24 * BASELINE_DAYS - 1,
         b_near=WINDOW_HOURS,

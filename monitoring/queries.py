@@ -15,13 +15,16 @@ Conventions:
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import duckdb
 import pandas as pd
 
+from monitoring import rollups
 from monitoring.db import scalar
 from monitoring.filters import Filters
 
@@ -49,6 +52,69 @@ def staff_slice(f: Filters, alias: str = "i") -> tuple[str, list]:
     """WHERE conditions selecting the staff posts in the slice."""
     where, params = f.where(alias)
     return f"{alias}.kind = 'staff' AND {where}", params
+
+
+# --- rollups (monitoring/rollups.py, docs/decisions/0008-rollups.md) -----------------------
+# Aggregates read the hourly rollups when they give the same answer as the raw tables: the
+# rollups are up to date (``rollups.is_fresh``) and the time zone's offsets are whole hours, so
+# that local days are made of whole UTC hours. Otherwise the raw query runs. Tests set
+# USE_ROLLUPS = False to compare both ways.
+USE_ROLLUPS = True
+
+
+@functools.lru_cache(maxsize=64)
+def whole_hour_zone(timezone: str) -> bool:
+    """True when ``timezone``'s UTC offset is a whole number of hours, winter and summer,
+    1990-2100 (Europe/Rome: yes; Asia/Kolkata, Australia/Adelaide: no)."""
+    zone = ZoneInfo(timezone)
+    for year in range(1990, 2101):
+        for month in (1, 7):
+            offset = datetime(year, month, 1, tzinfo=zone).utcoffset()
+            if offset is None or offset.total_seconds() % 3600:
+                return False
+    return True
+
+
+def rollups_usable(conn: duckdb.DuckDBPyConnection, f: Filters) -> bool:
+    """True when the rollups answer for the slice exactly as the raw tables would."""
+    return USE_ROLLUPS and whole_hour_zone(f.timezone) and rollups.is_fresh(conn)
+
+
+_rolled = rollups_usable
+
+
+def rollup_where(
+    f: Filters, alias: str, kind: str, time_column: str = "hour", team_column: str = "answered_by"
+) -> tuple[str, list]:
+    """The slice's conditions on a rollup table (``mention_hours``, ``staff_hours``,
+    ``answer_facts``, ``competitor_mentions``), meaning what ``mention_slice``/``staff_slice``
+    mean on items. For mentions the team is its inbox: answered by it (``team_column``, the
+    first answer's team, as ``responses`` holds one answer per mention) or on its channels.
+    """
+    clauses, params = ["TRUE"], []
+    lo, hi = f.utc_bounds()
+    if lo is not None:
+        clauses.append(f"{alias}.{time_column} >= ?")
+        params.append(lo)
+    if hi is not None:
+        clauses.append(f"{alias}.{time_column} < ?")
+        params.append(hi)
+    for column, values in (("channel_id", f.channels), ("platform", f.platforms)):
+        if values:
+            clauses.append(f"{alias}.{column} IN ({_marks(values)})")
+            params.extend(values)
+    if f.teams:
+        marks = _marks(f.teams)
+        if kind == "staff":
+            clauses.append(f"{alias}.team_id IN ({marks})")
+            params.extend(f.teams)
+        else:
+            clauses.append(
+                f"({alias}.{team_column} IN ({marks}) OR {alias}.channel_id IN"
+                f" (SELECT unnest(channels) FROM teams WHERE team_id IN ({marks})))"
+            )
+            params.extend(list(f.teams) * 2)
+    return " AND ".join(clauses), params
 
 
 def mention_slice(f: Filters, alias: str = "i") -> tuple[str, list]:
@@ -87,7 +153,7 @@ SLOT = "time_bucket(INTERVAL 15 MINUTE, i.created_at)"
 def _by_local_bucket(f: Filters, inner: str, sums: list[str]) -> tuple[str, list]:
     """Wrap a query grouped by ``slot`` (see SLOT) into one grouped by local day/week."""
     bucket, params = _bucket(f, "slot")
-    totals = ", ".join(f"sum({c})::BIGINT AS {c}" for c in sums)
+    totals = ", ".join(f"coalesce(sum({c}), 0)::BIGINT AS {c}" for c in sums)
     return (
         f"SELECT {bucket} AS bucket, {totals} FROM ({inner}) GROUP BY ALL ORDER BY bucket",
         params,
@@ -147,6 +213,8 @@ def mention_buckets(conn: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame
     Columns: bucket, mentions, positive, neutral, negative, unscored, negative_answered,
     answered, answered_in_target, reach. Summing the rows gives the period's totals.
     """
+    if _rolled(conn, f):
+        return _rolled_mention_buckets(conn, f)
     where, params = mention_slice(f)
     inner = f"""
         SELECT {SLOT} AS slot,
@@ -175,6 +243,8 @@ def mention_buckets(conn: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame
 
 def staff_buckets(conn: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
     """Per time bucket: staff posts and how many of them are flagged (active flags)."""
+    if _rolled(conn, f):
+        return _rolled_staff_buckets(conn, f)
     where, params = staff_slice(f)
     inner = f"""
         SELECT {SLOT} AS slot, count(*) AS staff_posts,
@@ -189,6 +259,8 @@ def staff_buckets(conn: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
 
 def response_times(conn: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
     """Median and 90th percentile of first-answer minutes for the mentions in the slice."""
+    if _rolled(conn, f):
+        return _rolled_response_times(conn, f)
     where, params = mention_slice(f)
     sql = f"""
         SELECT count(*) AS answers, median(r.minutes) AS median_minutes,
@@ -209,8 +281,12 @@ def share_of_voice(
 
     :param competitors: (display name, lower-case terms) pairs from org.yaml.
     """
-    where, params = mention_slice(f)
     terms = [term for _, names in competitors for term in names if term]
+    if _rolled(conn, f) and (
+        not terms or rollups.stored_competitors(conn) == rollups.competitors_key(competitors)
+    ):
+        return _rolled_share_of_voice(conn, f, competitors, bool(terms))
+    where, params = mention_slice(f)
     if not terms:
         total = int(scalar(conn, f"SELECT count(*) FROM items i WHERE {where}", params) or 0)
         return pd.DataFrame({"name": ["__brand__"], "mentions": [total]})
@@ -250,6 +326,11 @@ def top_unanswered_negative(
     where, params = mention_slice(f)
     where += f" AND i.platform NOT IN ({_marks(NOT_ANSWERABLE)})"
     params = params + list(NOT_ANSWERABLE)
+    floor = _reach_floor(conn, f, limit) if _rolled(conn, f) else None
+    if floor is not None:
+        # Only items at least as reached as the limit-th best hour group can be in the top.
+        where += " AND i.reach >= ?"
+        params.append(floor)
     # Rank on narrow columns first; fetch the texts of the few winners only.
     sql = f"""
         WITH top AS (
@@ -269,6 +350,24 @@ def top_unanswered_negative(
         ORDER BY i.reach DESC NULLS LAST, i.created_at DESC, i.item_id
     """
     return _df(conn, sql, params + [limit, f.timezone])
+
+
+def _reach_floor(conn: duckdb.DuckDBPyConnection, f: Filters, limit: int) -> int | None:
+    """A reach every one of the ``limit`` most-reached unanswered negative mentions reaches.
+
+    Each rollup row's ``top_reach`` is the reach of a real mention in the slice; the limit-th
+    largest of them is reached by at least ``limit`` distinct mentions, so the top list lies
+    above it. None when fewer rows exist (the full scan then decides).
+    """
+    where, params = _mention_rollup(f)
+    sql = f"""
+        SELECT m.top_reach FROM mention_hours m
+        WHERE {where} AND m.label = 'negative' AND NOT m.answered
+          AND m.platform NOT IN ({_marks(NOT_ANSWERABLE)}) AND m.top_reach IS NOT NULL
+        ORDER BY m.top_reach DESC LIMIT 1 OFFSET ?
+    """
+    rows = conn.execute(sql, params + list(NOT_ANSWERABLE) + [max(limit, 1) - 1]).fetchall()
+    return int(rows[0][0]) if rows else None
 
 
 # --- teams --------------------------------------------------------------------------------
@@ -349,6 +448,8 @@ def team_activity(conn: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
     the share of its inbox answered by any staff member. Response times are those of the answers
     the team itself gave. The team filter selects rows; period, channel and platform slice data.
     """
+    if _rolled(conn, f):
+        return _rolled_team_activity(conn, f)
     unteamed = replace(f, teams=())
     mention_where, mention_params = mention_slice(unteamed)
     staff_where, staff_params = staff_slice(unteamed)
@@ -366,6 +467,8 @@ def team_activity(conn: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
 
 def team_channels(conn: duckdb.DuckDBPyConnection, f: Filters, team_id: str) -> pd.DataFrame:
     """A team's activity per channel: posts, replies, flagged posts, and whether it's assigned."""
+    if _rolled(conn, f):
+        return _rolled_team_channels(conn, f, team_id)
     where, params = staff_slice(replace(f, teams=(team_id,)))
     sql = f"""
         SELECT c.channel_id, c.name AS channel,
@@ -437,6 +540,8 @@ def team_flagged_posts(
 
 def team_volume(conn: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
     """Staff posts per time bucket and team (the Teams page's volume chart)."""
+    if _rolled(conn, f):
+        return _rolled_team_volume(conn, f)
     where, params = staff_slice(f)
     bucket, bparams = _bucket(f)
     sql = f"""
@@ -453,6 +558,8 @@ def team_volume(conn: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
 
 def channel_activity(conn: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
     """Per channel: mentions, sentiment, answers, staff posts and flagged posts."""
+    if _rolled(conn, f):
+        return _rolled_channel_activity(conn, f)
     mention_where, mention_params = mention_slice(f)
     staff_where, staff_params = staff_slice(f)
     sql = f"""
@@ -503,6 +610,8 @@ def _channel_platform_where(f: Filters) -> str:
 
 def channel_team_matrix(conn: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
     """Staff posts per (channel, team): who covers what. Long format: channel, team, posts."""
+    if _rolled(conn, f):
+        return _rolled_channel_team_matrix(conn, f)
     where, params = staff_slice(f)
     sql = f"""
         SELECT c.name AS channel, t.name AS team, count(*) AS staff_posts,
@@ -518,6 +627,8 @@ def channel_team_matrix(conn: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataF
 
 def channel_volume(conn: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
     """Mentions per time bucket and channel."""
+    if _rolled(conn, f):
+        return _rolled_channel_volume(conn, f)
     where, params = mention_slice(f)
     bucket, bparams = _bucket(f)
     sql = f"""
@@ -589,7 +700,45 @@ def _search_where(f: Filters, q: MentionSearch) -> tuple[str, list]:
     return " AND ".join(clauses), params
 
 
+def _rollup_search(q: MentionSearch) -> bool:
+    """True when every criterion of ``q`` is a key of ``mention_hours``."""
+    return (
+        not q.text.strip()
+        and not q.author.strip()
+        and q.compound_min <= -1.0
+        and q.compound_max >= 1.0
+        and q.since is None
+        and q.until is None
+    )
+
+
+def _rolled_search_where(f: Filters, q: MentionSearch) -> tuple[str, list]:
+    where, params = _mention_rollup(f)
+    clauses = [where]
+    if q.labels:
+        labels = [label for label in q.labels if label != "unscored"]
+        ors = []
+        if labels:
+            ors.append(f"m.label IN ({_marks(labels)})")
+            params.extend(labels)
+        if "unscored" in q.labels:
+            ors.append("m.label IS NULL")
+        clauses.append("(" + " OR ".join(ors) + ")")
+    if q.langs:
+        clauses.append(f"m.lang IN ({_marks(q.langs)})")
+        params.extend(q.langs)
+    if q.answered == "answered":
+        clauses.append("m.answered")
+    elif q.answered == "unanswered":
+        clauses.append("NOT m.answered")
+    return " AND ".join(clauses), params
+
+
 def count_mentions(conn: duckdb.DuckDBPyConnection, f: Filters, q: MentionSearch) -> int:
+    if _rollup_search(q) and _rolled(conn, f):
+        where, params = _rolled_search_where(f, q)
+        sql = f"SELECT sum(m.mentions) FROM mention_hours m WHERE {where}"
+        return int(scalar(conn, sql, params) or 0)
     where, params = _search_where(f, q)
     sql = f"""
         SELECT count(*) FROM items i LEFT JOIN scores s ON s.item_id = i.item_id WHERE {where}
@@ -599,6 +748,8 @@ def count_mentions(conn: duckdb.DuckDBPyConnection, f: Filters, q: MentionSearch
 
 def mention_languages(conn: duckdb.DuckDBPyConnection, f: Filters) -> list[str]:
     """Languages detected among the mentions in the slice (for the explorer's picker)."""
+    if _rolled(conn, f):
+        return _rolled_mention_languages(conn, f)
     where, params = mention_slice(f)
     sql = f"""
         SELECT DISTINCT s.lang FROM items i JOIN scores s ON s.item_id = i.item_id
@@ -607,8 +758,29 @@ def mention_languages(conn: duckdb.DuckDBPyConnection, f: Filters) -> list[str]:
     return [r[0] for r in conn.execute(sql, params).fetchall()]
 
 
-def _search_select(f: Filters, q: MentionSearch, limit: int, offset: int) -> tuple[str, list]:
+def _newest_hour(
+    conn: duckdb.DuckDBPyConnection, f: Filters, q: MentionSearch, rows: int
+) -> datetime | None:
+    """The latest hour such that the matching mentions from it on number at least ``rows``:
+    a page of the newest-first list lies wholly at or after it. None when there are fewer."""
+    where, params = _rolled_search_where(f, q)
+    sql = f"""
+        SELECT hour FROM (
+            SELECT m.hour, sum(sum(m.mentions)) OVER (ORDER BY m.hour DESC) AS running
+            FROM mention_hours m WHERE {where} GROUP BY m.hour
+        ) WHERE running >= ? ORDER BY hour DESC LIMIT 1
+    """
+    found = conn.execute(sql, params + [rows]).fetchall()
+    return found[0][0] if found else None
+
+
+def _search_select(
+    f: Filters, q: MentionSearch, limit: int, offset: int, since: datetime | None = None
+) -> tuple[str, list]:
     where, params = _search_where(f, q)
+    if since is not None:  # from _newest_hour: lets DuckDB skip the older row groups
+        where += " AND i.created_at >= ?"
+        params.append(since)
     # Page over narrow columns first (DuckDB's top-N), then fetch the wide ones for that page.
     sql = f"""
         WITH hits AS (
@@ -634,7 +806,11 @@ def search_mentions(
     conn: duckdb.DuckDBPyConnection, f: Filters, q: MentionSearch, page: int, page_size: int = 50
 ) -> pd.DataFrame:
     """One page (0-based) of the matching mentions, newest first; DuckDB does the paging."""
-    sql, params = _search_select(f, q, page_size, max(page, 0) * page_size)
+    offset = max(page, 0) * page_size
+    since = None
+    if _rollup_search(q) and _rolled(conn, f):
+        since = _newest_hour(conn, f, q, offset + page_size)
+    sql, params = _search_select(f, q, page_size, offset, since)
     return _df(conn, sql, params)
 
 
@@ -642,7 +818,8 @@ def export_mentions(
     conn: duckdb.DuckDBPyConnection, f: Filters, q: MentionSearch, limit: int
 ) -> pd.DataFrame:
     """The first ``limit`` matching mentions (the download; the CLI export has no limit)."""
-    sql, params = _search_select(f, q, limit, 0)
+    since = _newest_hour(conn, f, q, limit) if _rollup_search(q) and _rolled(conn, f) else None
+    sql, params = _search_select(f, q, limit, 0, since)
     return _df(conn, sql, params)
 
 
@@ -784,3 +961,321 @@ def rule_volume(conn: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
         GROUP BY ALL ORDER BY bucket, h.category
     """
     return _df(conn, sql, bparams + params)
+
+
+# --- the same questions answered from the rollups (see USE_ROLLUPS) ------------------------
+# Each returns what its public function returns from the raw tables, with the same columns and
+# types; tests/test_rollups.py compares both ways over demo data. Flags, risk and review
+# decisions change without a rollup refresh (reaction refreshes, managers' reviews), so their
+# counts stay item-level: ``flags`` (a few % of staff posts) joined to the items in the slice.
+
+
+def _mention_rollup(f: Filters) -> tuple[str, list]:
+    return rollup_where(f, "m", "mention")
+
+
+def _answer_rollup(f: Filters) -> tuple[str, list]:
+    return rollup_where(f, "a", "mention", time_column="mention_at", team_column="team_id")
+
+
+def _staff_rollup(f: Filters) -> tuple[str, list]:
+    return rollup_where(f, "s", "staff")
+
+
+def _labelled(column: str, condition: str) -> str:
+    return f"coalesce(sum({column}) FILTER (WHERE {condition}), 0)"
+
+
+def _rolled_mention_buckets(conn: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
+    where, params = _mention_rollup(f)
+    answer_where, answer_params = _answer_rollup(f)
+    inner = f"""
+        SELECT m.hour AS slot, sum(m.mentions) AS mentions,
+               {_labelled("m.mentions", "m.label = 'positive'")} AS positive,
+               {_labelled("m.mentions", "m.label = 'neutral'")} AS neutral,
+               {_labelled("m.mentions", "m.label = 'negative'")} AS negative,
+               {_labelled("m.mentions", "m.label IS NULL")} AS unscored,
+               {_labelled("m.mentions", "m.label = 'negative' AND m.answered")}
+                   AS negative_answered,
+               {_labelled("m.mentions", "m.answered")} AS answered,
+               0 AS answered_in_target, coalesce(sum(m.reach), 0) AS reach
+        FROM mention_hours m WHERE {where} GROUP BY slot
+        UNION ALL
+        SELECT date_trunc('hour', a.mention_at), 0, 0, 0, 0, 0, 0, 0,
+               count(*) FILTER (WHERE a.minutes <= t.response_minutes), 0
+        FROM answer_facts a LEFT JOIN teams t ON t.team_id = a.team_id
+        WHERE {answer_where} GROUP BY 1
+    """
+    columns = ["mentions", "positive", "neutral", "negative", "unscored", "negative_answered",
+               "answered", "answered_in_target", "reach"]  # fmt: skip
+    sql, bparams = _by_local_bucket(f, inner, columns)
+    return _df(conn, sql, bparams + params + answer_params)
+
+
+def _flags_in_slice(f: Filters, group: str) -> tuple[str, list]:
+    """Active flags of the staff posts in the slice, counted per ``group`` (SQL on items i)."""
+    where, params = staff_slice(f)
+    sql = f"""
+        SELECT {group} AS grp, count(*) AS flagged
+        FROM flags fl JOIN items i ON i.item_id = fl.item_id
+        WHERE fl.active AND {where} GROUP BY 1
+    """
+    return sql, params
+
+
+def _rolled_staff_buckets(conn: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
+    where, params = _staff_rollup(f)
+    flags_sql, flags_params = _flags_in_slice(f, "date_trunc('hour', i.created_at)")
+    inner = f"""
+        SELECT s.hour AS slot, sum(s.posts) AS staff_posts, 0 AS flagged
+        FROM staff_hours s WHERE {where} GROUP BY slot
+        UNION ALL
+        SELECT grp, 0, flagged FROM ({flags_sql})
+    """
+    sql, bparams = _by_local_bucket(f, inner, ["staff_posts", "flagged"])
+    return _df(conn, sql, bparams + params + flags_params)
+
+
+def _rolled_response_times(conn: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
+    where, params = _answer_rollup(f)
+    sql = f"""
+        SELECT count(*) AS answers, median(a.minutes) AS median_minutes,
+               quantile_cont(a.minutes, 0.9) AS p90_minutes
+        FROM answer_facts a WHERE {where}
+    """
+    return _df(conn, sql, params)
+
+
+_ROLLED_TEAM_HEALTH = """
+WITH inbox_by_channel AS (
+    SELECT m.channel_id, sum(m.mentions) AS mentions,
+           {negative} AS negative, {answered} AS answered
+    FROM mention_hours m WHERE {mention_where} GROUP BY ALL
+),
+inbox AS (
+    SELECT tc.team_id, sum(b.mentions)::BIGINT AS inbox_mentions,
+           sum(b.negative)::BIGINT AS inbox_negative, sum(b.answered)::BIGINT AS inbox_answered
+    FROM (SELECT team_id, unnest(channels) AS channel_id FROM teams) tc
+    JOIN inbox_by_channel b ON b.channel_id = tc.channel_id
+    GROUP BY ALL
+),
+answers AS (
+    SELECT a.team_id, count(*) AS answers, median(a.minutes) AS median_minutes,
+           quantile_cont(a.minutes, 0.9) AS p90_minutes
+    FROM answer_facts a WHERE a.team_id IS NOT NULL AND {answer_where}
+    GROUP BY ALL
+),
+posts AS (
+    SELECT s.team_id, sum(s.posts)::BIGINT AS staff_posts,
+           sum(s.compound_sum) / nullif(sum(s.compound_n), 0) AS post_sentiment,
+           {negative_posts}::BIGINT AS negative_posts
+    FROM staff_hours s WHERE {staff_where} GROUP BY ALL
+),
+flagged AS ({flags}),
+confirmed AS (
+    SELECT i.team_id, count(*) AS confirmed
+    FROM (SELECT item_id, arg_max(decision, review_id) AS decision
+          FROM reviews GROUP BY item_id) d
+    JOIN items i ON i.item_id = d.item_id
+    WHERE d.decision = 'confirmed' AND {staff_items_where}
+    GROUP BY ALL
+),
+negative_replies AS (
+    SELECT m.parent_team AS team_id, sum(m.mentions)::BIGINT AS negative_replies
+    FROM mention_hours m
+    WHERE m.label = 'negative' AND m.parent_team IS NOT NULL AND {mention_where}
+    GROUP BY ALL
+)
+SELECT t.team_id, t.name, t.governance, t.response_minutes AS target_minutes,
+       t.max_negative_share AS target_negative_share,
+       t.max_flagged_share AS target_flagged_share,
+       t.min_response_rate AS target_response_rate,
+       coalesce(p.staff_posts, 0) AS staff_posts, p.post_sentiment,
+       coalesce(p.negative_posts, 0) AS negative_posts,
+       coalesce(fl.flagged, 0) AS flagged, coalesce(c.confirmed, 0) AS confirmed,
+       coalesce(a.answers, 0) AS answers, a.median_minutes, a.p90_minutes,
+       coalesce(x.inbox_mentions, 0) AS inbox_mentions,
+       coalesce(x.inbox_negative, 0) AS inbox_negative,
+       coalesce(x.inbox_answered, 0) AS inbox_answered,
+       coalesce(n.negative_replies, 0) AS negative_replies
+FROM teams t
+LEFT JOIN posts p ON p.team_id = t.team_id
+LEFT JOIN flagged fl ON fl.grp = t.team_id
+LEFT JOIN confirmed c ON c.team_id = t.team_id
+LEFT JOIN answers a ON a.team_id = t.team_id
+LEFT JOIN inbox x ON x.team_id = t.team_id
+LEFT JOIN negative_replies n ON n.team_id = t.team_id
+WHERE {team_where}
+ORDER BY t.position
+"""
+
+
+def _rolled_team_activity(conn: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
+    unteamed = replace(f, teams=())
+    mention_where, mention_params = _mention_rollup(unteamed)
+    answer_where, answer_params = _answer_rollup(unteamed)
+    staff_where, staff_params = _staff_rollup(unteamed)
+    flags_sql, flags_params = _flags_in_slice(unteamed, "i.team_id")
+    items_where, items_params = staff_slice(unteamed)
+    team_where, team_params = "TRUE", []
+    if f.teams:
+        team_where, team_params = f"t.team_id IN ({_marks(f.teams)})", list(f.teams)
+    sql = _ROLLED_TEAM_HEALTH.format(
+        negative=_labelled("m.mentions", "m.label = 'negative'"),
+        answered=_labelled("m.mentions", "m.answered"),
+        negative_posts=_labelled("s.posts", "s.label = 'negative'"),
+        mention_where=mention_where,
+        answer_where=answer_where,
+        staff_where=staff_where,
+        flags=flags_sql,
+        staff_items_where=items_where,
+        team_where=team_where,
+    )
+    params = (mention_params + answer_params + staff_params + flags_params + items_params
+              + mention_params + team_params)  # fmt: skip
+    return _df(conn, sql, params)
+
+
+def _rolled_team_channels(
+    conn: duckdb.DuckDBPyConnection, f: Filters, team_id: str
+) -> pd.DataFrame:
+    team = replace(f, teams=(team_id,))
+    where, params = _staff_rollup(team)
+    flags_sql, flags_params = _flags_in_slice(team, "i.channel_id")
+    sql = f"""
+        SELECT c.channel_id, c.name AS channel,
+               list_contains((SELECT channels FROM teams WHERE team_id = ?), c.channel_id)
+                   AS assigned,
+               coalesce(p.posts, 0)::BIGINT AS staff_posts,
+               coalesce(p.replies, 0)::BIGINT AS replies,
+               coalesce(fl.flagged, 0)::BIGINT AS flagged
+        FROM channels c
+        LEFT JOIN (
+            SELECT s.channel_id, sum(s.posts) AS posts,
+                   sum(s.posts) FILTER (WHERE s.is_reply) AS replies
+            FROM staff_hours s WHERE {where} GROUP BY ALL
+        ) p ON p.channel_id = c.channel_id
+        LEFT JOIN ({flags_sql}) fl ON fl.grp = c.channel_id
+        WHERE coalesce(p.posts, 0) > 0 OR assigned
+        ORDER BY c.position
+    """
+    return _df(conn, sql, [team_id] + params + flags_params)
+
+
+def _rolled_team_volume(conn: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
+    where, params = _staff_rollup(f)
+    bucket, bparams = _bucket(f, "s.hour")
+    sql = f"""
+        SELECT {bucket} AS bucket, t.name AS team, sum(s.posts)::BIGINT AS staff_posts
+        FROM staff_hours s JOIN teams t ON t.team_id = s.team_id
+        WHERE {where}
+        GROUP BY ALL ORDER BY bucket, team
+    """
+    return _df(conn, sql, bparams + params)
+
+
+def _rolled_channel_activity(conn: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
+    mention_where, mention_params = _mention_rollup(f)
+    answer_where, answer_params = _answer_rollup(f)
+    staff_where, staff_params = _staff_rollup(f)
+    flags_sql, flags_params = _flags_in_slice(f, "i.channel_id")
+    sql = f"""
+        WITH m AS (
+            SELECT m.channel_id, sum(m.mentions)::BIGINT AS mentions,
+                   {_labelled("m.mentions", "m.label = 'negative'")}::BIGINT AS negative,
+                   {_labelled("m.mentions", "m.label = 'positive'")}::BIGINT AS positive,
+                   sum(m.compound_sum) / nullif(sum(m.compound_n), 0) AS mean_sentiment,
+                   {_labelled("m.mentions", "m.answered")}::BIGINT AS answered
+            FROM mention_hours m WHERE {mention_where} GROUP BY ALL
+        ),
+        a AS (
+            SELECT a.channel_id, median(a.minutes) AS median_minutes
+            FROM answer_facts a WHERE {answer_where} GROUP BY ALL
+        ),
+        p AS (
+            SELECT s.channel_id, sum(s.posts)::BIGINT AS staff_posts
+            FROM staff_hours s WHERE {staff_where} GROUP BY ALL
+        ),
+        fl AS ({flags_sql})
+        SELECT c.channel_id, c.name AS channel, c.platform,
+               coalesce(m.mentions, 0) AS mentions, coalesce(m.negative, 0) AS negative,
+               coalesce(m.positive, 0) AS positive, m.mean_sentiment,
+               coalesce(m.answered, 0) AS answered,
+               m.negative / nullif(m.mentions, 0) AS negative_share,
+               m.answered / nullif(m.mentions, 0) AS response_rate, a.median_minutes,
+               coalesce(p.staff_posts, 0) AS staff_posts, coalesce(fl.flagged, 0) AS flagged
+        FROM channels c
+        LEFT JOIN m ON m.channel_id = c.channel_id
+        LEFT JOIN a ON a.channel_id = c.channel_id
+        LEFT JOIN p ON p.channel_id = c.channel_id
+        LEFT JOIN fl ON fl.grp = c.channel_id
+        WHERE {_channel_platform_where(f)}
+        ORDER BY c.position
+    """
+    params = (mention_params + answer_params + staff_params + flags_params
+              + list(f.channels) + list(f.platforms))  # fmt: skip
+    return _df(conn, sql, params)
+
+
+def _rolled_channel_team_matrix(conn: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
+    where, params = _staff_rollup(f)
+    sql = f"""
+        SELECT c.name AS channel, t.name AS team, sum(s.posts)::BIGINT AS staff_posts,
+               min(c.position) AS channel_position, min(t.position) AS team_position
+        FROM staff_hours s
+        JOIN channels c ON c.channel_id = s.channel_id
+        JOIN teams t ON t.team_id = s.team_id
+        WHERE {where}
+        GROUP BY ALL ORDER BY channel_position, team_position
+    """
+    return _df(conn, sql, params)
+
+
+def _rolled_channel_volume(conn: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
+    where, params = _mention_rollup(f)
+    bucket, bparams = _bucket(f, "m.hour")
+    sql = f"""
+        SELECT {bucket} AS bucket, c.name AS channel, sum(m.mentions)::BIGINT AS mentions
+        FROM mention_hours m JOIN channels c ON c.channel_id = m.channel_id
+        WHERE {where}
+        GROUP BY ALL ORDER BY bucket, channel
+    """
+    return _df(conn, sql, bparams + params)
+
+
+def _rolled_mention_languages(conn: duckdb.DuckDBPyConnection, f: Filters) -> list[str]:
+    where, params = _mention_rollup(f)
+    sql = f"""
+        SELECT DISTINCT m.lang FROM mention_hours m
+        WHERE {where} AND m.lang IS NOT NULL ORDER BY 1
+    """
+    return [r[0] for r in conn.execute(sql, params).fetchall()]
+
+
+def _rolled_share_of_voice(
+    conn: duckdb.DuckDBPyConnection,
+    f: Filters,
+    competitors: list[tuple[str, list[str]]],
+    any_terms: bool,
+) -> pd.DataFrame:
+    where, params = _mention_rollup(f)
+    brand = int(scalar(conn, f"SELECT sum(m.mentions) FROM mention_hours m WHERE {where}", params)
+                or 0)  # fmt: skip
+    if not any_terms:
+        return pd.DataFrame({"name": ["__brand__"], "mentions": [brand]})
+    match_where, match_params = rollup_where(replace(f, teams=()), "c", "mention", "created_at")
+    if f.teams:
+        marks = _marks(f.teams)
+        match_where += (
+            f" AND (c.item_id IN (SELECT mention_id FROM answer_facts WHERE team_id IN ({marks}))"
+            f" OR c.channel_id IN (SELECT unnest(channels) FROM teams WHERE team_id IN ({marks})))"
+        )
+        match_params += list(f.teams) * 2
+    rows = conn.execute(
+        f"SELECT c.competitor, count(*) FROM competitor_mentions c WHERE {match_where} GROUP BY 1",
+        match_params,
+    ).fetchall()
+    counts = dict(rows)
+    names = ["__brand__"] + [name for name, _ in competitors]
+    values = [brand] + [int(counts.get(name, 0)) for name, _ in competitors]
+    return pd.DataFrame({"name": names, "mentions": values})
