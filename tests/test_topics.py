@@ -1,6 +1,8 @@
 """Topic and term matching: word boundaries, case and accents, inflection, exclusions."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from monitoring.scoring.topics import TermMatcher, fold, term_pattern
 
@@ -62,3 +64,32 @@ def test_fold_keeps_length_and_strips_accents():
 def test_term_pattern_rejects_empty_terms():
     with pytest.raises(ValueError):
         term_pattern("   ")
+
+
+def _every_start(matcher: TermMatcher, text: str) -> dict[str, tuple[str, ...]]:
+    """``find`` without its pre-check: the buckets tried at every token start."""
+    from monitoring.scoring.topics import token_starts
+
+    folded = fold(text)
+    indexed, find = matcher._indexed, matcher._candidate_starts
+    matcher._indexed, matcher._candidate_starts = True, lambda f, i: token_starts(f)
+    try:
+        return matcher.find(text, folded)
+    finally:
+        matcher._indexed, matcher._candidate_starts = indexed, find
+
+
+_PIECES = [
+    "bolletta", "BOLLETTE", "bollettà", "addebiti", "morosità", "bills", "refunded", "offerta",
+    "offerta di lavoro", "prezzo  bloccato", "tecnichi", "careers", "rinnovabilità", "#adv",
+    "#ad", "#adventure", "link in bio", "100%", "🙄", "ßbolletta", "x_bill", "@bill", "l'offerta",
+    "bill-", "e", "di", " ", "  ", "\u00a0", "\n", ",", ".", "!", "#", "@", "'", "’", "-", "_",
+    "😡", "é", "İ",
+]  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES) | st.text(max_size=3), max_size=12))
+def test_pre_check_finds_what_every_start_finds(pieces):
+    text = "".join(pieces)
+    assert TOPICS.find(text) == _every_start(TOPICS, text)

@@ -26,7 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from monitoring.config import load_yaml_model
 from monitoring.org import OrgConfig
 from monitoring.scoring.risk import RiskInputs, RiskSettings, Severity, risk_parts, risk_score
-from monitoring.scoring.topics import TermMatcher, fold, token_starts
+from monitoring.scoring.topics import TermMatcher, TextIndex, fold
 from monitoring.scoring.validators import VALIDATORS
 
 Lang = Literal["it", "en", "any"]
@@ -71,7 +71,7 @@ class Doc:
 
     text: str
     folded: str
-    starts: list[int]  # where words begin (shared by the term matchers)
+    index: TextIndex  # its words, shared by the term matchers' pre-checks
     lang: str | None
     compound: float | None
 
@@ -134,7 +134,7 @@ class TermsRule(RuleBase):
 
     def compile(self, org: OrgConfig) -> TextCheck:
         matcher = TermMatcher({self.id: self.words}, {self.id: self.exclude})
-        return lambda doc: matcher.find(doc.text, doc.folded, doc.starts).get(self.id, ())
+        return lambda doc: matcher.find(doc.text, doc.folded, doc.index).get(self.id, ())
 
 
 class RegexRule(RuleBase):
@@ -232,12 +232,12 @@ class PromoDisclosureRule(RuleBase):
 
         def check(doc: Doc) -> Evidence:
             found = list(
-                strong.find(doc.text, doc.folded, doc.starts).get("m", ())
+                strong.find(doc.text, doc.folded, doc.index).get("m", ())
             ) + discount_codes(doc)
-            weak_found = weak.find(doc.text, doc.folded, doc.starts).get("w", ())
+            weak_found = weak.find(doc.text, doc.folded, doc.index).get("w", ())
             if len({fold(w) for w in weak_found}) >= self.min_weak:
                 found += weak_found
-            if not found or disclosed.find(doc.text, doc.folded, doc.starts):
+            if not found or disclosed.find(doc.text, doc.folded, doc.index):
                 return ()
             return tuple(dict.fromkeys(found))
 
@@ -256,13 +256,13 @@ class CompetitorRule(RuleBase):
         bad = TermMatcher({"bad": self.disparaging})
 
         def check(doc: Doc) -> Evidence:
-            found = names.find(doc.text, doc.folded, doc.starts)
+            found = names.find(doc.text, doc.folded, doc.index)
             if not found:
                 return ()
             words = tuple(w for ws in found.values() for w in ws)
             if self.mode == "name":
                 return words
-            insults = bad.find(doc.text, doc.folded, doc.starts).get("bad", ())
+            insults = bad.find(doc.text, doc.folded, doc.index).get("bad", ())
             return words + insults if insults else ()
 
         return check
@@ -281,7 +281,7 @@ class SentimentRule(RuleBase):
         def check(doc: Doc) -> Evidence:
             if doc.compound is None or doc.compound > self.max_compound:
                 return ()
-            if softeners.find(doc.text, doc.folded, doc.starts):
+            if softeners.find(doc.text, doc.folded, doc.index):
                 return ()
             return (f"sentiment {doc.compound:+.2f}",)
 
@@ -523,12 +523,18 @@ class PolicyEngine:
     ) -> TextFacts:
         """Topics and text-rule evidence of ``text``; ``with_rules=False`` for mentions."""
         folded = fold(text)
-        doc = Doc(text, folded, token_starts(folded), sentiment.lang, sentiment.compound)
-        topics = tuple(self._topics.find(text, folded, doc.starts).items())
+        doc = Doc(text, folded, TextIndex(folded), sentiment.lang, sentiment.compound)
+        topics = tuple(self._topics.find(text, folded, doc.index).items())
         hits = ()
         if with_rules:
             hits = tuple((i, ev) for i, check in self._text if (ev := check(doc)))
         return TextFacts(sentiment.lang, sentiment.compound, sentiment.label, topics, hits)
+
+    def topic_ids(self, text: str) -> tuple[str, ...]:
+        """The ids of ``text``'s topics, in order of appearance (a mention's: no evidence kept,
+        no rules run)."""
+        folded = fold(text)
+        return tuple(self._topics.find(text, folded, TextIndex(folded)))
 
     def finish(self, post: Post, facts: TextFacts) -> Evaluation:
         """Add the context rules and the risk to a text's facts for one particular post."""
