@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import resource
 import sys
 import tempfile
 import time
@@ -62,13 +63,17 @@ WHERE s.flagged AND i.item_id NOT IN (SELECT item_id FROM flags)
 
 def build(db_path: Path, mentions: int, real_scores: bool) -> None:
     """Generate the demo data unless the file exists; score it unless it has scores."""
-    from monitoring import db
+    from monitoring import db, rollups
     from monitoring.demo.generator import generate_demo
 
+    started = time.perf_counter()
     if not db_path.exists():
-        started = time.perf_counter()
         generate_demo(db_path, mentions=mentions, seed=7, progress=True)
         print(f"demo: {mentions:,} mentions in {time.perf_counter() - started:.1f} s")
+    applied = db.init(db_path)  # a database from before the rollups gets them (migration 4)
+    if applied:
+        print(f"migrations {applied}: {time.perf_counter() - started:.1f} s")
+    _use_org_competitors(db_path)
     if db.read(db_path, lambda c: db.scalar(c, "SELECT count(*) FROM scores")):
         return
     started = time.perf_counter()
@@ -83,7 +88,22 @@ def build(db_path: Path, mentions: int, real_scores: bool) -> None:
     else:
         db.write(db_path, lambda c: [c.execute(q) for q in
                                      (SYNTHETIC_SCORES, SYNTHETIC_HITS, SYNTHETIC_FLAGS)])  # fmt: skip
+        print(f"scores: {time.perf_counter() - started:.1f} s")
+        started = time.perf_counter()
+        db.write(db_path, rollups.refresh)  # what a scoring batch's write does
+        print(f"rollups refreshed for every score: {time.perf_counter() - started:.1f} s")
+        return
     print(f"scores: {time.perf_counter() - started:.1f} s")
+
+
+def _use_org_competitors(db_path: Path) -> None:
+    """Record org.yaml's competitors for share of voice, as ``init``/``ingest`` do."""
+    from monitoring import db, rollups
+    from monitoring.org import load_org
+    from monitoring.settings import get_settings
+
+    org = load_org(get_settings().org_path)
+    db.write(db_path, lambda c: rollups.use_competitors(c, rollups.org_competitors(org)))
 
 
 def main() -> None:
@@ -108,9 +128,14 @@ def main() -> None:
     print(f"{'page':<15}{'new session (s)':>17}{'cached rerun (s)':>18}")
     for page, figures in results.items():
         print(f"{page:<15}{figures['new_session_s']:>17.3f}{figures['cached_rerun_s']:>18.3f}")
+    # The pages ran in this process: its peak is the dashboard's (with --db; when this run also
+    # built the database, the build's peak may be the larger one).
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    print(f"peak RSS of this process: {peak:,.0f} MB")
     if args.json:
         args.json.write_text(json.dumps({"mentions": counts[0], "items": counts[1],
-                                         "days": args.days, "pages": results}, indent=2))  # fmt: skip
+                                         "days": args.days, "pages": results,
+                                         "peak_rss_mb": peak}, indent=2))  # fmt: skip
 
 
 if __name__ == "__main__":

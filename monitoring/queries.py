@@ -523,19 +523,26 @@ def team_flagged_posts(
 ) -> pd.DataFrame:
     """A team's flagged posts in the slice, riskiest first, with the latest decision."""
     where, params = staff_slice(replace(f, teams=(team_id,)))
+    # Rank on narrow columns first; fetch the texts of the few winners only.
     sql = f"""
-        SELECT i.item_id, {local_time("i.created_at")} AS created_at, fl.iso_week,
-               i.member_id, c.name AS channel, i.text, fl.risk, d.decision, i.url
-        FROM items i
-        JOIN flags fl ON fl.item_id = i.item_id AND fl.active
+        WITH top AS (
+            SELECT i.item_id, fl.iso_week, fl.risk
+            FROM items i
+            JOIN flags fl ON fl.item_id = i.item_id AND fl.active
+            WHERE {where}
+            ORDER BY fl.risk DESC, i.created_at DESC
+            LIMIT ?
+        )
+        SELECT i.item_id, {local_time("i.created_at")} AS created_at, top.iso_week,
+               i.member_id, c.name AS channel, i.text, top.risk, d.decision, i.url
+        FROM top
+        JOIN items i ON i.item_id = top.item_id
         LEFT JOIN channels c ON c.channel_id = i.channel_id
         LEFT JOIN (SELECT item_id, arg_max(decision, review_id) AS decision
                    FROM reviews GROUP BY item_id) d ON d.item_id = i.item_id
-        WHERE {where}
-        ORDER BY fl.risk DESC, i.created_at DESC
-        LIMIT ?
+        ORDER BY top.risk DESC, i.created_at DESC
     """
-    return _df(conn, sql, [f.timezone] + params + [limit])
+    return _df(conn, sql, params + [limit, f.timezone])
 
 
 def team_volume(conn: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
