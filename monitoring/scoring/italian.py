@@ -13,6 +13,7 @@ import re
 import string
 import unicodedata
 from itertools import chain, compress
+from operator import itemgetter
 from pathlib import Path
 
 import simplemma
@@ -85,6 +86,7 @@ _EMOJI = re.compile("[\U0001f000-\U0001faff\u2600-\u27bf\u2190-\u21ff\u2300-\u23
 _HIGH = re.compile("[\u200d-\U0010ffff]")
 _EMOJI_NOISE = re.compile("[\ufe0f\ufe0e\u200d\U0001f3fb-\U0001f3ff]")
 _LAUGH = re.compile(r"a?(?:ha){2,}h?|(?:ah){2,}a?|(?:eh){2,}e?|e?(?:he){2,}h?")
+_DIGIT = re.compile(r"\d")
 _REPEAT3 = re.compile(r"(.)\1{2,}")
 _REPEAT2 = re.compile(r"(.)\1+")
 _ISSIMO = re.compile(r"^(.{3,}?)(h?)issim([oaie])$")
@@ -118,23 +120,15 @@ def _split_elision(token: str) -> list[str]:
     return parts
 
 
-# A token as the rules read it: (as written, lower case, accent-folded lower case, clause ends
+# A token as the rules read it: as written, lower case, accent-folded lower case, clause ends
 # after it, all capitals, valence before the rules (0.0 for unknown words, boosters and
-# negations), opens some phrase).
-Piece = tuple[str, str, str, bool, bool, float, bool]
+# negations), opens some phrase, and "modifier": a clause end or a word that the rules look
+# back for (booster, negation, contrast), so a window without one leaves a valence alone.
+Piece = tuple[str, str, str, bool, bool, float, bool, bool]
+_LOWER, _UPPER, _VALENCE, _HEAD, _MODIFIER = (itemgetter(k) for k in (1, 4, 5, 6, 7))
 # Stands for a chunk of bare punctuation that closes the clause before it ("bene , ma"); it is
 # dropped once it has marked that clause end. No real token is empty.
-_CLAUSE_MARK: Piece = ("", "", "", True, False, 0.0, False)
-Columns = tuple[
-    tuple[str, ...],
-    tuple[str, ...],
-    tuple[str, ...],
-    tuple[bool, ...],
-    tuple[bool, ...],
-    tuple[float, ...],
-    tuple[bool, ...],
-]
-_NO_COLUMNS: Columns = ((), (), (), (), (), (), ())
+_CLAUSE_MARK: Piece = ("", "", "", True, False, 0.0, False, True)
 
 
 class ItalianSentimentAnalyzer(ScoringCore):
@@ -155,12 +149,14 @@ class ItalianSentimentAnalyzer(ScoringCore):
         self.lexicon = self._read_lexicon(Path(lexicon_path))
         self.emojis: dict[str, str] = {}  # emoji carry their own valence in the lexicon
         self.phrases = self._index_phrases()
-        # The phrases by their first two words (every phrase has two words or more).
-        self._phrase_pairs: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
-        for entries in self.phrases.values():
-            for words in entries:  # longest first, as in self.phrases
-                self._phrase_pairs.setdefault(words[:2], []).append(words)
-        self._merged: dict[tuple[Piece, ...], Piece] = {}
+        # Phrase head -> second word -> its phrases, longest first as in self.phrases.
+        self._phrase_next: dict[str, dict[str, list[tuple[str, ...]]]] = {}
+        for head, entries in self.phrases.items():
+            nexts = self._phrase_next.setdefault(head, {})
+            for words in entries:
+                if len(words) > 1:  # a one-word "phrase" would only rebuild its token
+                    nexts.setdefault(words[1], []).append(words)
+        self._merged: dict[tuple[str, bool], Piece] = {}
         self.folded = {fold_accents(k): v for k, v in self.lexicon.items()}
         self.folded.update(self.lexicon)
         self._cache: dict[str, float | None] = {}
@@ -170,6 +166,9 @@ class ItalianSentimentAnalyzer(ScoringCore):
         simplemma.lemmatize("essere", lang="it")
         # A booster that is also a lexicon word (or whose lemma is) counts as that word.
         self._boosters = {w: v for w, v in BOOSTERS.items() if self.valence_of(w) is None}
+        self._modifiers = (
+            frozenset(self._boosters) | NEGATE | NEVER_SO[0] | PARTIAL_NEGATE | CONTRAST
+        )
 
     def _read_lexicon(self, path: Path) -> dict[str, float]:
         """VADER's format, tolerant of blank lines and keyed on lower case. Also collects the
@@ -203,12 +202,11 @@ class ItalianSentimentAnalyzer(ScoringCore):
     def tokenize(self, text: str) -> tuple[list[str], list[bool]]:
         """Words, emoji and emoticons with case kept, plus for each one whether a clause ends
         after it (a comma, full stop, ...), which bounds negation and boosters."""
-        columns = self._columns(text)
-        return list(columns[0]), list(columns[3])
+        pieces = self._pieces(text)
+        return [p[0] for p in pieces], [p[3] for p in pieces]
 
-    def _columns(self, text: str) -> Columns:
-        """The text's tokens, phrases merged, as columns: as written, lower case, folded, clause
-        end after it, all capitals, valence before the rules."""
+    def _pieces(self, text: str) -> list[Piece]:
+        """The text's tokens, phrases merged, with what the rules read of each."""
         if not text.isascii() and _HIGH.search(text):  # curly quotes or emoji may be present
             text = _EMOJI_NOISE.sub("", text.replace("’", "'").replace("‘", "'"))
             text = _EMOJI.sub(r" \g<0> ", text)
@@ -225,15 +223,9 @@ class ItalianSentimentAnalyzer(ScoringCore):
         )
         if _CLAUSE_MARK in pieces:
             pieces = _mark_clause_ends(pieces)
-        if not pieces:
-            return _NO_COLUMNS
-        columns = tuple(zip(*pieces, strict=True))
-        folded = columns[2]
-        if any(columns[6]):  # some word opens a phrase
-            joined = self._join_phrases(pieces, folded, columns[6])
-            if joined is not pieces:
-                columns = tuple(zip(*joined, strict=True))
-        return columns  # type: ignore[return-value]
+        if any(map(_HEAD, pieces)):
+            pieces = self._join_phrases(pieces)
+        return pieces
 
     def _split_raw(self, raw: str) -> tuple[Piece, ...]:
         """One whitespace-separated chunk -> its pieces (none for bare punctuation, or the
@@ -252,49 +244,65 @@ class ItalianSentimentAnalyzer(ScoringCore):
                 pieces = tuple(
                     self._piece(p, p.lower(), end and k == last) for k, p in enumerate(cut)
                 )
-        if len(self._raw_cache) > _CACHE_LIMIT:
-            self._raw_cache.clear()
-        self._raw_cache[raw] = pieces
+        # Chunks with digits (ticket numbers, times, prices, handles like user123) seldom come
+        # back, and cheap to cut again; kept out, they leave the cache small enough to stay in
+        # the processor's cache.
+        if _DIGIT.search(raw) is None:
+            if len(self._raw_cache) > _CACHE_LIMIT:
+                self._raw_cache.clear()
+            self._raw_cache[raw] = pieces
         return pieces
 
     def _piece(self, token: str, lower: str, end: bool) -> Piece:
         valence = 0.0 if lower in _NOT_SCORED else self.valence_of(lower) or 0.0
         folded = fold_accents(lower)
-        return (token, lower, folded, end, token.isupper(), valence, folded in self.phrases)
+        head = folded in self.phrases
+        return (
+            token,
+            lower,
+            folded,
+            end,
+            token.isupper(),
+            valence,
+            head,
+            end or lower in self._modifiers,
+        )
 
-    def _join_phrases(
-        self, pieces: list[Piece], folded: tuple[str, ...], heads: tuple[bool, ...]
-    ) -> list[Piece]:
-        """Merge multi-word expressions, longest first, left to right. Only the positions of
-        words that open a phrase (``heads``) followed by a word that comes second in one of
-        those phrases are tried."""
-        pairs = self._phrase_pairs
+    def _join_phrases(self, pieces: list[Piece]) -> list[Piece]:
+        """Merge multi-word expressions, longest first, left to right. Only the words that
+        open a phrase followed by a word that comes second in one of those phrases are tried."""
+        following = self._phrase_next
+        size = len(pieces)
         out: list[Piece] = []
         done = 0  # pieces before this index are already in the output
-        for i in compress(range(len(folded) - 1), heads):
+        for i in compress(range(size - 1), map(_HEAD, pieces)):
             if i < done:
                 continue  # inside a phrase matched just before
-            for words in pairs.get(folded[i : i + 2], ()):
+            for words in following[pieces[i][2]].get(pieces[i + 1][2], ()):
                 n = len(words)
-                if folded[i : i + n] == words and not any(p[3] for p in pieces[i : i + n - 1]):
+                if (
+                    i + n <= size
+                    and all(pieces[i + k][2] == words[k] for k in range(2, n))
+                    and not any(p[3] for p in pieces[i : i + n - 1])
+                ):
                     out += pieces[done:i]
-                    out.append(self._merge(tuple(pieces[i : i + n])))
+                    out.append(self._merge(pieces[i : i + n]))
                     done = i + n
                     break
         if not done:
             return pieces
         return out + pieces[done:]
 
-    def _merge(self, parts: tuple[Piece, ...]) -> Piece:
+    def _merge(self, parts: list[Piece]) -> Piece:
         """One piece for a phrase's pieces: words joined by a space, the last one's clause end."""
-        merged = self._merged.get(parts)
+        token = " ".join([p[0] for p in parts])
+        key = (token, parts[-1][3])
+        merged = self._merged.get(key)
         if merged is None:
-            token = " ".join([p[0] for p in parts])
-            lower = " ".join([p[1] for p in parts])
-            merged = self._piece(token, lower, parts[-1][3])
+            merged = self._piece(token, " ".join([p[1] for p in parts]), parts[-1][3])
             if len(self._merged) > _CACHE_LIMIT:
                 self._merged.clear()
-            self._merged[parts] = merged
+            self._merged[key] = merged
         return merged
 
     # --- lexicon look-up ----------------------------------------------------------------
@@ -307,9 +315,10 @@ class ItalianSentimentAnalyzer(ScoringCore):
         if cached is not False:
             return cached
         value = self._lookup(word)
-        if len(self._cache) > _CACHE_LIMIT:
-            self._cache.clear()
-        self._cache[word] = value
+        if _DIGIT.search(word) is None:  # as for chunks: words with digits seldom come back
+            if len(self._cache) > _CACHE_LIMIT:
+                self._cache.clear()
+            self._cache[word] = value
         return value
 
     def _lookup(self, word: str) -> float | None:
@@ -355,48 +364,49 @@ class ItalianSentimentAnalyzer(ScoringCore):
 
     def sentiments(self, text: str) -> list[float]:
         """One valence per token after the Italian rules (VADER's list before scoring)."""
-        _, lowers, _, ends, uppers, valences, _ = self._columns(text)
-        n = len(lowers)
+        pieces = self._pieces(text)
+        n = len(pieces)
         sentiments = [0.0] * n
-        if not any(valences):
+        scored = list(compress(range(n), map(_VALENCE, pieces)))
+        if not scored:
             return sentiments  # nothing to shift, contrast or read as sarcasm
-        caps = sum(uppers)  # VADER: capitals emphasize when some, not all, tokens are capitals
+        caps = sum(map(_UPPER, pieces))  # VADER: capitals count when some, not all, are
         is_cap_diff = 0 < caps < n
-        for i in compress(range(n), valences):  # the tokens with a valence
-            sentiments[i] = self._shifted(uppers, lowers, ends, i, valences[i], is_cap_diff)
+        for i in scored:
+            valence = pieces[i][5]
+            if is_cap_diff and pieces[i][4]:
+                valence += C_INCR if valence > 0 else -C_INCR
+            if any(map(_MODIFIER, pieces[max(0, i - NEGATION_WINDOW) : i])):
+                valence = self._shifted(pieces, i, valence, is_cap_diff)
+            sentiments[i] = valence
+        lowers = list(map(_LOWER, pieces))
         if not CONTRAST.isdisjoint(lowers):
-            sentiments = _contrast(lowers, sentiments)
+            _contrast(lowers, scored, sentiments)
         if not PRAISE.isdisjoint(lowers):
-            sentiments = _sarcasm(lowers, sentiments)
+            _sarcasm(lowers, scored, sentiments)
         return sentiments
 
-    def _shifted(
-        self,
-        uppers: tuple[bool, ...],
-        lowers: tuple[str, ...],
-        ends: tuple[bool, ...],
-        i: int,
-        valence: float,
-        is_cap_diff: bool,
-    ) -> float:
-        """The lexicon valence of token ``i`` after capitals, boosters and negation."""
-        if is_cap_diff and uppers[i]:
-            valence += C_INCR if valence > 0 else -C_INCR
+    def _shifted(self, pieces: list[Piece], i: int, valence: float, is_cap_diff: bool) -> float:
+        """Token ``i``'s valence (capitals applied) after the boosters and negations of the
+        words before it, back to a clause end or a contrast word."""
         negated = partial = never_so = False
         boosters = self._boosters
         for distance in range(1, NEGATION_WINDOW + 1):
             j = i - distance
-            if j < 0 or ends[j] or lowers[j] in CONTRAST:
+            if j < 0:
                 break
-            before = lowers[j]
+            piece = pieces[j]
+            before = piece[1]
+            if piece[3] or before in CONTRAST:
+                break
             if distance <= 3 and before in boosters:
                 scalar = boosters[before] * BOOSTER_DECAY[distance - 1]
-                if is_cap_diff and uppers[j]:
+                if is_cap_diff and piece[4]:
                     scalar += C_INCR if scalar > 0 else -C_INCR
                 valence += scalar if valence > 0 else -scalar
-            if before in NEVER_SO[0] and any(w in NEVER_SO[1] for w in lowers[j + 1 : i]):
+            if before in NEVER_SO[0] and any(p[1] in NEVER_SO[1] for p in pieces[j + 1 : i]):
                 never_so = True
-            elif before in NEGATE and lowers[j + 1] not in NOT_NEGATING_AFTER.get(before, ()):
+            elif before in NEGATE and pieces[j + 1][1] not in NOT_NEGATING_AFTER.get(before, ()):
                 negated = True
             elif before in PARTIAL_NEGATE:
                 partial = True
@@ -421,28 +431,32 @@ def _sign(value: float) -> float:
     return 1.0 if value > 0 else -1.0
 
 
-def _sarcasm(lowers: list[str], sentiments: list[float]) -> list[float]:
+def _sarcasm(lowers: list[str], scored: list[int], sentiments: list[float]) -> None:
     """Praise in a text whose other words are clearly negative is read as sarcasm: it
-    turns mildly negative instead of cancelling the complaint."""
-    praise = [k for k, w in enumerate(lowers) if w in PRAISE and sentiments[k] > 0]
+    turns mildly negative instead of cancelling the complaint. In place; ``scored`` are the
+    positions that may hold a valence (every other one is 0.0)."""
+    praise = [k for k in scored if lowers[k] in PRAISE and sentiments[k] > 0]
     if not praise:
-        return sentiments
-    rest = sum(s for k, s in enumerate(sentiments) if k not in praise)
+        return
+    rest = sum(sentiments[k] for k in scored if k not in praise)  # in text order, as before
     if rest > SARCASM_TRIGGER:
-        return sentiments
-    return [abs(s) * SARCASM_SCALAR if k in praise else s for k, s in enumerate(sentiments)]
+        return
+    for k in praise:
+        sentiments[k] = abs(sentiments[k]) * SARCASM_SCALAR
 
 
-def _contrast(lowers: list[str], sentiments: list[float]) -> list[float]:
+def _contrast(lowers: list[str], scored: list[int], sentiments: list[float]) -> None:
     """After the first contrast word that does not open the text, the clause that follows
-    weighs more than the one before ("bello, ma carissimo" leans negative)."""
-    for k, word in enumerate(lowers):
-        if k > 0 and word in CONTRAST:
-            return [
-                s * CONTRAST_BEFORE if i < k else s * CONTRAST_AFTER if i > k else s
-                for i, s in enumerate(sentiments)
-            ]
-    return sentiments
+    weighs more than the one before ("bello, ma carissimo" leans negative). In place, on the
+    positions that may hold a valence (``scored``)."""
+    k = next((i for i in range(1, len(lowers)) if lowers[i] in CONTRAST), 0)
+    if not k:
+        return
+    for i in scored:
+        if i < k:
+            sentiments[i] = sentiments[i] * CONTRAST_BEFORE
+        elif i > k:
+            sentiments[i] = sentiments[i] * CONTRAST_AFTER
 
 
 def _mark_clause_ends(pieces: list[Piece]) -> list[Piece]:
@@ -452,6 +466,6 @@ def _mark_clause_ends(pieces: list[Piece]) -> list[Piece]:
         if piece is not _CLAUSE_MARK:
             out.append(piece)
         elif out:
-            token, lower, folded, _, upper, valence, head = out[-1]
-            out[-1] = (token, lower, folded, True, upper, valence, head)
+            token, lower, folded, _, upper, valence, head, _ = out[-1]
+            out[-1] = (token, lower, folded, True, upper, valence, head, True)
     return out
