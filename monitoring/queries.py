@@ -1278,11 +1278,21 @@ def _rolled_share_of_voice(
             f" OR c.channel_id IN (SELECT unnest(channels) FROM teams WHERE team_id IN ({marks})))"
         )
         match_params += list(f.teams) * 2
-    rows = conn.execute(
-        f"SELECT c.competitor, count(*) FROM competitor_mentions c WHERE {match_where} GROUP BY 1",
-        match_params,
-    ).fetchall()
-    counts = dict(rows)
+    # Mentions stored after the last match (an import's refresh leaves texts to scoring) are
+    # matched here, with the same SQL the refresh uses.
+    tail_where, tail_params = mention_slice(f)
+    tail_sql, term_params = rollups.competitor_match_sql(
+        competitors, f"{tail_where} AND i.item_id > ?"
+    )
+    sql = f"""
+        SELECT competitor, count(*) FROM (
+            SELECT c.competitor FROM competitor_mentions c WHERE {match_where}
+            UNION ALL
+            SELECT competitor FROM ({tail_sql})
+        ) GROUP BY 1
+    """
+    params = match_params + tail_params + [rollups.text_mark(conn)] + term_params
+    counts = dict(conn.execute(sql, params).fetchall())
     names = ["__brand__"] + [name for name, _ in competitors]
     values = [brand] + [int(counts.get(name, 0)) for name, _ in competitors]
     return pd.DataFrame({"name": names, "mentions": values})

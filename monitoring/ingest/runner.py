@@ -210,7 +210,7 @@ def _finish(conn: duckdb.DuckDBPyConnection, report: SourceReport) -> None:
         "WHERE run_id = ?",
         [report.status, report.error, report.run_id],
     )
-    rollups.refresh(conn)  # the dashboard's hourly rollups take in the run's new items
+    rollups.refresh(conn, texts=False)  # dashboard rollups take in the run's items (texts: score)
 
 
 def import_file(
