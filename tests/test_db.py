@@ -159,6 +159,49 @@ def test_first_answer_wins_whatever_the_arrival_order(org_db):
     assert responses == [("technical_support", 5.0)]
 
 
+def test_reply_and_its_mention_in_one_batch_are_linked_in_either_order(org_db):
+    _insert(org_db, [_item("r2", "marco_lumina", 40, reply_to="m2"), _item("m2", "someone", 10)])
+    _insert(org_db, [_item("m3", "someone", 0), _item("r3", "sara_lumina", 5, reply_to="m3")])
+    links = db.read(
+        org_db,
+        lambda c: c.execute(
+            "SELECT r.native_id, p.native_id FROM items r JOIN items p"
+            " ON p.item_id = r.parent_item_id ORDER BY r.native_id"
+        ).fetchall(),
+    )
+    assert links == [("r2", "m2"), ("r3", "m3")]
+    responses = db.read(
+        org_db, lambda c: c.execute("SELECT minutes FROM responses ORDER BY 1").fetchall()
+    )
+    assert responses == [(5.0,), (30.0,)]
+
+
+def test_a_repeated_id_in_a_batch_keeps_its_first_copy_and_replies_find_it(org_db):
+    first = _item("m4", "someone", 0) | {"text": "first copy"}
+    again = _item("m4", "someone", 0) | {"text": "second copy"}
+    result = _insert(org_db, [first, _item("r4", "luca_lumina", 7, reply_to="m4"), again])
+    assert result == store.InsertResult(new=2, duplicate=1)
+    rows = db.read(
+        org_db,
+        lambda c: c.execute(
+            "SELECT p.text, r.parent_item_id = p.item_id FROM items p, items r"
+            " WHERE p.native_id = 'm4' AND r.native_id = 'r4'"
+        ).fetchall(),
+    )
+    assert rows == [("first copy", True)]
+
+
+def test_item_ids_stay_unique_and_grow_across_batches(org_db):
+    _insert(org_db, [_item(f"a{i}", "someone", i) for i in range(5)])
+    _insert(org_db, [_item("a1", "someone", 1)] + [_item(f"b{i}", "someone", i) for i in range(5)])
+    ids = db.read(
+        org_db,
+        lambda c: c.execute("SELECT native_id, item_id FROM items ORDER BY item_id").fetchall(),
+    )
+    assert len({i for _, i in ids}) == len(ids) == 10
+    assert max(i for n, i in ids if n.startswith("a")) < min(i for n, i in ids if n[0] == "b")
+
+
 def test_same_id_on_another_platform_is_another_item(org_db):
     assert _insert(org_db, [_item("1", "a", 0), _item("1", "a", 0, platform="mastodon")]).new == 2
 
