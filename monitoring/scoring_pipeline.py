@@ -7,12 +7,18 @@ Process model (docs/decisions/0004-policy-engine-and-risk.md):
   replies are scored before the staff posts they answer) on short read-only connections, and
   each batch is written in one short ``db.write`` transaction: the file is free between
   batches, so the dashboard keeps working during a long run.
-- Text work (language, sentiment, topics, text rules) runs once per distinct text — reposts
-  repeat texts — in a pool of worker processes (spawn; the initializer builds the analyzers
-  and the compiled policy once per process). While the workers score batch k+1, the main
-  process finishes and writes batch k.
-- Context (team competences, channel, volume against the member's baseline, audience and
-  the public's reaction) is added per item in the main process; it is cheap.
+- Text work runs once per distinct text — reposts repeat texts — in a pool of worker
+  processes forked from a fork server that has imported the code and built the sentiment
+  analyzers once (lingua's models load in a worker only when a text needs them). The pool
+  starts in a background thread while the first batch is read. While the workers score batch
+  k+1, the main process writes batch k.
+- Mentions never leave DuckDB and Arrow as Python rows: the main process reads their distinct
+  texts (minus those already scored or in flight), ships them to the workers, gets language,
+  sentiment and topic ids back as Arrow columns, and computes risk in SQL on write.
+- Staff posts travel with their context (team, channel, audience, the public's reaction, the
+  member's posts that day and baseline, all computed in the read's SQL) to the workers, which
+  run the text and context rules and the risk, and send back the rows to write. Each worker
+  keeps the facts of the staff texts it has scored, and a batch's posts are grouped by text.
 - Flags are keyed by item_id and survive rescoring: a new policy version updates risk,
   ``active`` and the version, never ``flagged_at`` and never the ``reviews`` log.
 - Replies that arrive after a post was scored change its reaction: a final step recomputes
@@ -24,19 +30,22 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+import multiprocessing.forkserver
+import os
 import sys
+import threading
 import time
-from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 from tqdm import tqdm
 
 from monitoring import db, rollups
@@ -45,11 +54,11 @@ from monitoring.scoring.policy import Evaluation, PolicyConfig, PolicyEngine, Po
 from monitoring.scoring.risk import RiskInputs, risk_parts, risk_score
 
 BATCH_ITEMS = 50_000  # items per read/write transaction: bounded memory and lock time
-CHUNK_TEXTS = 1_000  # distinct texts per task sent to a worker
+CHUNK_TEXTS = 2_000  # distinct mention texts (or staff posts) per task sent to a worker
 INLINE_BELOW = 2_000  # fewer pending items than this: score in-process (no pool start-up)
 CACHE_TEXTS = 200_000  # recently scored texts kept to catch reposts across batches
-
-TextKey = tuple[str, str | None, bool]  # (text, language hint, with rules)
+STAFF_CACHE_TEXTS = 50_000  # staff texts' facts kept per process
+PRELOAD = "monitoring.scoring.preload"  # imported once by the pool's fork server
 
 
 @dataclass(frozen=True)
@@ -63,289 +72,111 @@ class ScoreResult:
     seconds: float
 
 
-# --- worker side ---------------------------------------------------------------------------
+# --- text work (in the workers, or in this process for small runs) --------------------------
 
-_ENGINE: PolicyEngine | None = None
-
-
-def _init_worker(policy: PolicyConfig, org: OrgConfig) -> None:
-    """Build the analyzers and compile the policy once per process."""
-    global _ENGINE
-    from monitoring.scoring import language, sentiment
-
-    sentiment.english_analyzer()
-    sentiment.italian_analyzer()
-    language.detector()
-    _ENGINE = PolicyEngine(policy, org)
-
-
-def _analyze_chunk(chunk: list[TextKey]) -> list[tuple]:
-    """The worker's task: ``analyze_texts`` with the process's compiled policy."""
-    assert _ENGINE is not None, "worker not initialized"
-    return analyze_texts(_ENGINE, chunk)
+_FACTS_SCHEMA = pa.schema(
+    [
+        ("text", pa.string()),
+        ("lang_hint", pa.string()),
+        ("lang", pa.string()),
+        ("compound", pa.float64()),
+        ("label", pa.string()),
+        ("topics", pa.list_(pa.string())),
+    ]
+)
+_RESULT_SCHEMA = pa.schema(
+    [_FACTS_SCHEMA.field(n) for n in ("lang", "compound", "label", "topics")]
+)
 
 
-def analyze_texts(engine: PolicyEngine, chunk: list[TextKey]) -> list[tuple]:
-    """Language, sentiment, topics and text-rule evidence for each (text, hint, with_rules).
-
-    Staff keys (with rules) get the plain tuple of ``TextFacts``' fields (a dataclass costs
-    more to pickle and to build than the tuple of its fields). Mention keys get the compact
-    ``(lang, compound, label, topic ids)``: a mention's row needs no topic evidence and no
-    hits, and the smaller tuple is cheaper to pickle back and to turn into columns.
-    """
+def mention_facts(
+    engine: PolicyEngine, texts: list[str], hints: list[str | None]
+) -> pa.RecordBatch:
+    """Language, sentiment (compound and label) and topic ids of each mention text, as columns
+    aligned with ``texts`` (a mention needs no topic evidence and no rules)."""
     from monitoring.scoring.language import detect_language
     from monitoring.scoring.sentiment import Sentiment, score
 
-    out = []
-    for text, hint, with_rules in chunk:
+    langs, compounds, labels, topics = [], [], [], []
+    for text, hint in zip(texts, hints, strict=True):
         lang = detect_language(text, hint)
-        facts = engine.analyze_text(text, Sentiment(lang, score(text, lang)), with_rules)
-        if with_rules:
-            out.append((facts.lang, facts.compound, facts.label, facts.topics, facts.text_hits))
-        else:
-            topics = tuple(topic for topic, _ in facts.topics)
-            out.append((facts.lang, facts.compound, facts.label, topics))
-    return out
+        compound = score(text, lang)
+        langs.append(lang)
+        compounds.append(compound)
+        labels.append(Sentiment(lang, compound).label)
+        topics.append(engine.topic_ids(text))
+    return pa.RecordBatch.from_arrays(
+        [pa.array(langs, pa.string()), pa.array(compounds, pa.float64()),
+         pa.array(labels, pa.string()), pa.array(topics, pa.list_(pa.string()))],
+        schema=_RESULT_SCHEMA,
+    )  # fmt: skip
 
 
-# --- reading -------------------------------------------------------------------------------
-# "Pending" is written NOT EXISTS, not LEFT JOIN ... IS NULL: DuckDB 2.0.1 drops the LIMIT of
-# "items LEFT JOIN scores ... ORDER BY ... LIMIT n" while scores is empty (checked), which
-# turned the first run into one unbounded batch.
+def text_facts(engine: PolicyEngine, text: str, hint: str | None) -> TextFacts:
+    """Language, sentiment, topics with evidence and text-rule hits of a staff text."""
+    from monitoring.scoring.language import detect_language
+    from monitoring.scoring.sentiment import Sentiment, score
 
-_PENDING_COUNT = """
-SELECT count(*) FROM items i
-WHERE NOT EXISTS (SELECT 1 FROM scores s WHERE s.item_id = i.item_id AND s.policy_version = ?)
-"""
-
-_PENDING_BATCH = """
-SELECT i.item_id, i.kind, i.text, i.lang_hint, i.team_id, i.channel_id, i.member_id,
-       i.in_reply_to, i.created_at, i.reach,
-       coalesce(i.likes, 0) + coalesce(i.shares, 0) + coalesce(i.replies, 0) AS engagement,
-       greatest(date_diff('second', i.created_at, i.ingested_at), 0) / 3600.0 AS hours,
-       timezone($zone, timezone('UTC', i.created_at))::DATE AS local_day,
-       strftime(timezone($zone, timezone('UTC', i.created_at)), '%G-W%V') AS iso_week
-FROM items i
-WHERE i.kind = $kind AND i.item_id > $after
-  AND NOT EXISTS (
-      SELECT 1 FROM scores s
-      WHERE s.item_id = i.item_id AND s.item_id > $after AND s.policy_version = $version
-  )
-ORDER BY i.item_id
-LIMIT $limit
-"""
-
-# Negative replies from the public to each item of the batch (scored replies only).
-_NEGATIVE_REPLIES = """
-SELECT r.parent_item_id, count(*)
-FROM items r JOIN scores s ON s.item_id = r.item_id
-WHERE r.kind = 'mention' AND s.label = 'negative'
-  AND r.parent_item_id IN (SELECT unnest(?::BIGINT[]))
-GROUP BY 1
-"""
-
-# Staff posts per member per local day, and the mean of the 28 days before (zero days count).
-_MEMBER_DAYS = """
-WITH daily AS (
-    SELECT member_id, timezone(?, timezone('UTC', created_at))::DATE AS day, count(*) AS n
-    FROM items WHERE kind = 'staff' AND member_id IS NOT NULL GROUP BY ALL
-)
-SELECT member_id, day, n,
-       coalesce(sum(n) OVER (PARTITION BY member_id ORDER BY day
-                             RANGE BETWEEN INTERVAL 28 DAYS PRECEDING
-                                       AND INTERVAL 1 DAY PRECEDING), 0) / 28.0
-FROM daily
-"""
+    lang = detect_language(text, hint)
+    return engine.analyze_text(text, Sentiment(lang, score(text, lang)), True)
 
 
-@dataclass
-class _Batch:
-    """Pending items with ``after < item_id <= last`` of one kind, and their distinct texts."""
-
-    kind: str
-    after: int
-    last: int
-    count: int
-    keys: list[TextKey]
-    items: list[dict[str, Any]] | None = None  # staff only: mentions never leave DuckDB
-    negative: dict[int, int] | None = None
-
-
-# Mentions: only their distinct texts come to Python; risk is computed in SQL on write.
-_PENDING_MENTION_TEXTS = """
-WITH b AS (
-    SELECT i.item_id, i.text, i.lang_hint
-    FROM items i
-    WHERE i.kind = 'mention' AND i.item_id > $after
-      AND NOT EXISTS (
-          SELECT 1 FROM scores s
-          WHERE s.item_id = i.item_id AND s.item_id > $after AND s.policy_version = $version
-      )
-    ORDER BY i.item_id
-    LIMIT $limit
-)
-SELECT text, lang_hint, count(*), max(item_id) FROM b GROUP BY ALL
-"""
-
-
-def _read_mentions(path: Path, after: int, version: str, limit: int) -> _Batch | None:
-    rows = db.read(
-        path,
-        lambda conn: conn.execute(
-            _PENDING_MENTION_TEXTS, {"after": after, "version": version, "limit": limit}
-        ).fetchall(),
-    )
-    if not rows:
-        return None
-    keys = [(text, hint, False) for text, hint, _, _ in rows]
-    count = sum(n for _, _, n, _ in rows)
-    return _Batch("mention", after, max(last for *_, last in rows), count, keys)
+def staff_rows(
+    engine: PolicyEngine, cache: dict[tuple[str, str | None], TextFacts], posts: pa.RecordBatch
+) -> tuple[pa.Table, pa.Table, int, int]:
+    """Scores and hits of staff posts (``_STAFF_COLUMNS``), the number of flagged posts and of
+    texts scored here (a text in ``cache`` is not scored again; posts come grouped by text)."""
+    cols = posts.to_pydict()
+    score_rows: dict[str, list] = {name: [] for name in _SCORES_SCHEMA.names}
+    hit_rows: dict[str, list] = {name: [] for name in _HITS_SCHEMA.names}
+    flagged = analyzed = 0
+    for item_id, text, hint, *context, iso_week in zip(*cols.values(), strict=True):
+        facts = cache.get((text, hint))
+        if facts is None:
+            facts = cache[(text, hint)] = text_facts(engine, text, hint)
+            analyzed += 1
+            if len(cache) > STAFF_CACHE_TEXTS:
+                del cache[next(iter(cache))]  # the oldest
+        post = _post(text, hint, *context)
+        result = engine.finish(post, facts)
+        flagged += result.flagged
+        values = (
+            item_id, result.lang, result.compound, result.label, list(result.topics),
+            result.risk, result.flagged, _explain(post, result), post.kind, iso_week,
+        )  # fmt: skip
+        for name, value in zip(_SCORES_SCHEMA.names, values, strict=True):
+            score_rows[name].append(value)
+        for h in result.hits:
+            for name, value in zip(
+                _HITS_SCHEMA.names,
+                (item_id, h.rule, h.category, h.severity, h.weight, "; ".join(h.evidence)),
+                strict=True,
+            ):
+                hit_rows[name].append(value)
+    scores = pa.Table.from_pydict(score_rows, schema=_SCORES_SCHEMA)
+    hits = pa.Table.from_pydict(hit_rows, schema=_HITS_SCHEMA)
+    return scores, hits, flagged, analyzed
 
 
-def _read_staff(path: Path, zone: str, after: int, version: str, limit: int) -> _Batch | None:
-    def work(conn: duckdb.DuckDBPyConnection):
-        params = {"zone": zone, "kind": "staff", "after": after, "version": version, "limit": limit}
-        rows = conn.execute(_PENDING_BATCH, params).fetchall()
-        names = [d[0] for d in conn.description]
-        items = [dict(zip(names, row, strict=True)) for row in rows]
-        negative = {}
-        if items:
-            ids = [it["item_id"] for it in items]
-            negative = dict(conn.execute(_NEGATIVE_REPLIES, [ids]).fetchall())
-        return items, negative
-
-    items, negative = db.read(path, work)
-    if not items:
-        return None
-    keys = list(dict.fromkeys(_key(i) for i in items))
-    last = items[-1]["item_id"]
-    return _Batch("staff", after, last, len(items), keys, items, negative)
-
-
-def _batches(path: Path, zone: str, version: str, size: int) -> Iterator[_Batch]:
-    """Pending items in batches of at most ``size``: mentions first, then staff posts."""
-    after = 0
-    while (batch := _read_mentions(path, after, version, size)) is not None:
-        yield batch
-        after = batch.last
-    after = 0
-    while (batch := _read_staff(path, zone, after, version, size)) is not None:
-        yield batch
-        after = batch.last
-
-
-# --- text work -----------------------------------------------------------------------------
-
-
-class _TextScorer:
-    """Scores distinct texts once, in a process pool or in-process, with a bounded cache."""
-
-    def __init__(
-        self, policy: PolicyConfig, org: OrgConfig, workers: int, engine: PolicyEngine, batch: int
-    ):
-        self.engine = engine
-        # Room for two batches in flight plus reposts of older texts.
-        self.capacity = max(CACHE_TEXTS, 3 * batch)
-        self.cache: OrderedDict[TextKey, tuple] = OrderedDict()  # analyze_texts' tuples
-        self.inflight: set[TextKey] = set()
-        self.pool: ProcessPoolExecutor | None = None
-        self.distinct = 0
-        if workers > 1:
-            self.pool = ProcessPoolExecutor(
-                max_workers=workers,
-                mp_context=multiprocessing.get_context("spawn"),  # no fork after DuckDB threads
-                initializer=_init_worker,
-                initargs=(policy, org),
-            )
-            # The pool spawns a process per submit while none is idle: start them all now, so
-            # their ~2 s of start-up (lingua's models, the lexicons) overlaps the first read.
-            for _ in range(workers):
-                self.pool.submit(int)
-
-    def submit(self, keys: list[TextKey]) -> list[tuple[list[TextKey], Future | list]]:
-        """Start scoring the uncached keys; returns handles for ``collect``."""
-        todo = []
-        for key in dict.fromkeys(keys):
-            if key in self.cache:
-                self.cache.move_to_end(key)  # recent: not evicted before this batch is written
-            elif key not in self.inflight:
-                todo.append(key)
-        self.inflight.update(todo)  # a repost in the next batch waits for this result
-        self.distinct += len(todo)
-        handles = []
-        for start in range(0, len(todo), CHUNK_TEXTS):
-            chunk = todo[start : start + CHUNK_TEXTS]
-            if self.pool is not None:
-                handles.append((chunk, self.pool.submit(_analyze_chunk, chunk)))
-            else:
-                handles.append((chunk, self._inline(chunk)))
-        return handles
-
-    def collect(self, handles: list[tuple[list[TextKey], Future | list]]) -> None:
-        for chunk, handle in handles:
-            results = self._result(chunk, handle) if isinstance(handle, Future) else handle
-            self.cache.update(zip(chunk, results, strict=True))
-            self.inflight.difference_update(chunk)
-        while len(self.cache) > self.capacity:
-            self.cache.popitem(last=False)
-
-    def get(self, key: TextKey) -> TextFacts:
-        """The facts of a staff key (with rules)."""
-        fields = self.cache[key]
-        self.cache.move_to_end(key)
-        return TextFacts(*fields)
-
-    def fields(self, key: TextKey) -> tuple:
-        """A mention key's ``(lang, compound, label, topic ids)``, written column-wise (``submit``
-        moved its key to the recent end, so no move here)."""
-        return self.cache[key]
-
-    def _inline(self, chunk: list[TextKey]) -> list[tuple]:
-        return analyze_texts(self.engine, chunk)
-
-    def _result(self, chunk: list[TextKey], future: Future) -> list[tuple]:
-        """A worker's result; if the pool died (a worker killed, e.g. by the OOM killer), the
-        run goes on in this process rather than losing the batch."""
-        try:
-            return future.result()
-        except BrokenProcessPool:
-            if self.pool is not None:
-                print(
-                    "score: a worker process died; continuing in the main process",
-                    file=sys.stderr,
-                )
-                self.pool.shutdown(wait=False, cancel_futures=True)
-                self.pool = None
-            return self._inline(chunk)
-
-    def close(self) -> None:
-        if self.pool is not None:
-            self.pool.shutdown()
-
-
-def _key(item: dict[str, Any]) -> TextKey:
-    return (item["text"], item["lang_hint"], item["kind"] == "staff")
-
-
-# --- per item ------------------------------------------------------------------------------
-
-
-def _post(item: dict[str, Any], negative: dict[int, int], volume: dict) -> Post:
-    day_count, baseline = volume.get((item["member_id"], item["local_day"]), (None, None))
+def _post(
+    text: str, hint: str | None, kind: str, team: str | None, channel: str | None,
+    in_reply_to: str | None, created_at: datetime, reach: int | None, engagement: int | None,
+    hours: float | None, negative: int, day_count: int | None, baseline: float | None,
+) -> Post:  # fmt: skip
     return Post(
-        text=item["text"],
-        team=item["team_id"],
-        channel=item["channel_id"],
-        kind=item["kind"],
-        in_reply_to=item["in_reply_to"],
-        created_at=item["created_at"],
-        lang_hint=item["lang_hint"],
-        reach=item["reach"],
-        engagement=int(item["engagement"] or 0),
-        hours_observed=float(item["hours"]) if item["hours"] is not None else None,
-        negative_replies=negative.get(item["item_id"], 0),
-        member_posts_that_day=day_count,
-        member_daily_baseline=baseline,
+        text=text,
+        team=team,
+        channel=channel,
+        kind=kind,
+        in_reply_to=in_reply_to,
+        created_at=created_at,
+        lang_hint=hint,
+        reach=reach,
+        engagement=int(engagement or 0),
+        hours_observed=float(hours) if hours is not None else None,
+        negative_replies=int(negative),
+        member_posts_that_day=int(day_count) if day_count is not None else None,
+        member_daily_baseline=float(baseline) if baseline is not None else None,
     )
 
 
@@ -361,6 +192,449 @@ def _explain(post: Post, result: Evaluation) -> str:
             "hours_observed": post.hours_observed,
             "negative_replies": post.negative_replies,
         }
+    )
+
+
+# A worker process's state: built once by the initializer.
+_ENGINE: PolicyEngine | None = None
+_STAFF_CACHE: dict[tuple[str, str | None], TextFacts] = {}
+
+
+def _init_worker(policy: PolicyConfig, org: OrgConfig) -> None:
+    """Compile the policy once per process (the analyzers come built from the fork server)."""
+    global _ENGINE
+    from monitoring.scoring import sentiment
+
+    sentiment.english_analyzer()  # no-ops when the fork server built them
+    sentiment.italian_analyzer()
+    _ENGINE = PolicyEngine(policy, org)
+
+
+def _mention_task(texts: list[str], hints: list[str | None]) -> pa.RecordBatch:
+    assert _ENGINE is not None, "worker not initialized"
+    return mention_facts(_ENGINE, texts, hints)
+
+
+def _staff_task(schema: pa.Schema, posts: pa.Buffer) -> tuple[pa.Table, pa.Table, int, int]:
+    assert _ENGINE is not None, "worker not initialized"
+    return staff_rows(_ENGINE, _STAFF_CACHE, pa.ipc.read_record_batch(posts, schema))
+
+
+# --- reading -------------------------------------------------------------------------------
+# "Pending" is written NOT EXISTS, not LEFT JOIN ... IS NULL: DuckDB 2.0.1 drops the LIMIT of
+# "items LEFT JOIN scores ... ORDER BY ... LIMIT n" while scores is empty (checked), which
+# turned the first run into one unbounded batch.
+
+_PENDING_COUNT = """
+SELECT count(*) FROM items i
+WHERE NOT EXISTS (SELECT 1 FROM scores s WHERE s.item_id = i.item_id AND s.policy_version = ?)
+"""
+
+_PENDING = """
+SELECT {columns}
+FROM items i
+WHERE i.kind = $kind AND i.item_id > $after
+  AND NOT EXISTS (
+      SELECT 1 FROM scores s
+      WHERE s.item_id = i.item_id AND s.item_id > $after AND s.policy_version = $version
+  )
+ORDER BY i.item_id
+LIMIT $limit
+"""
+
+# A mention batch's distinct texts, with the facts of those scored earlier in the run
+# (``_done``) and a mark on those still being scored for the previous batch (``_flight``).
+_MENTION_TEXTS = (
+    "WITH b AS ("
+    + _PENDING.format(columns="i.item_id, i.text, i.lang_hint")
+    + """), k AS (
+    SELECT text, lang_hint, count(*) AS n, max(item_id) AS last FROM b GROUP BY ALL
+)
+SELECT k.text, k.lang_hint, k.n, k.last, d.lang, d.compound, d.label, d.topics,
+       d.found IS NOT NULL AS done, f.found IS NOT NULL AS flying
+FROM k
+LEFT JOIN _done d ON d.text = k.text AND d.lang_hint IS NOT DISTINCT FROM k.lang_hint
+LEFT JOIN _flight f ON f.text = k.text AND f.lang_hint IS NOT DISTINCT FROM k.lang_hint
+"""
+)
+
+# Staff posts per member per local day, and the mean of the 28 days before (zero days count).
+_MEMBER_DAYS = """
+WITH daily AS (
+    SELECT member_id, timezone(?, timezone('UTC', created_at))::DATE AS day, count(*) AS n
+    FROM items WHERE kind = 'staff' AND member_id IS NOT NULL GROUP BY ALL
+)
+SELECT member_id, day, n,
+       coalesce(sum(n) OVER (PARTITION BY member_id ORDER BY day
+                             RANGE BETWEEN INTERVAL 28 DAYS PRECEDING
+                                       AND INTERVAL 1 DAY PRECEDING), 0) / 28.0 AS baseline
+FROM daily
+"""
+
+# A staff batch with everything its rules and risk read (``staff_rows``' columns, in order),
+# grouped by text so that a worker scores each text of its chunk once. Negative replies are
+# the public's scored replies; the member's day and baseline come from ``_member_days``.
+_STAFF_POSTS = (
+    "WITH b AS ("
+    + _PENDING.format(
+        columns="""i.item_id, i.kind, i.text, i.lang_hint, i.team_id, i.channel_id, i.member_id,
+       i.in_reply_to, i.created_at, i.reach,
+       coalesce(i.likes, 0) + coalesce(i.shares, 0) + coalesce(i.replies, 0) AS engagement,
+       greatest(date_diff('second', i.created_at, i.ingested_at), 0) / 3600.0 AS hours,
+       timezone($zone, timezone('UTC', i.created_at))::DATE AS local_day,
+       strftime(timezone($zone, timezone('UTC', i.created_at)), '%G-W%V') AS iso_week"""
+    )
+    + """), neg AS (
+    SELECT r.parent_item_id AS item_id, count(*) AS n
+    FROM items r JOIN scores s ON s.item_id = r.item_id
+    WHERE r.kind = 'mention' AND s.label = 'negative'
+      AND r.parent_item_id IN (SELECT item_id FROM b)
+    GROUP BY 1
+)
+SELECT b.item_id, b.text, b.lang_hint, b.kind, b.team_id, b.channel_id, b.in_reply_to,
+       b.created_at, b.reach, b.engagement, b.hours, coalesce(neg.n, 0) AS negative_replies,
+       v.n AS day_count, v.baseline, b.iso_week
+FROM b
+LEFT JOIN neg ON neg.item_id = b.item_id
+LEFT JOIN _member_days v ON v.member_id = b.member_id AND v.day = b.local_day
+ORDER BY b.text, b.lang_hint NULLS FIRST, b.item_id
+"""
+)
+
+
+@dataclass
+class _Batch:
+    """Pending items with ``after < item_id <= last`` of one kind, and their text work."""
+
+    kind: str
+    after: int
+    last: int
+    count: int
+    handles: list[tuple[Any, Future]] = field(default_factory=list)
+    reused: pa.Table | None = None  # mentions: facts of texts scored earlier in the run
+    new: pa.Table | None = None  # mentions: (text, lang_hint) sent to the workers
+
+
+def _empty(schema: pa.Schema) -> pa.Table:
+    return schema.empty_table()
+
+
+_KEY_SCHEMA = pa.schema([_FACTS_SCHEMA.field("text"), _FACTS_SCHEMA.field("lang_hint")])
+
+
+class _Facts:
+    """Mention texts scored in this run (bounded), and those in flight for the previous batch:
+    a repost is neither sent to a worker again nor scored twice."""
+
+    def __init__(self, capacity: int):
+        self.capacity = capacity
+        self.tables: list[pa.Table] = []  # oldest first, each with _FACTS_SCHEMA
+        self.flight = _empty(_KEY_SCHEMA)
+
+    def done(self) -> pa.Table:
+        if not self.tables:
+            return _empty(_FACTS_SCHEMA)
+        return pa.concat_tables(self.tables)
+
+    def add(self, facts: pa.Table) -> None:
+        self.tables.append(facts)
+        # Keep the two newest tables whatever their size: the next write may read both.
+        while len(self.tables) > 2 and sum(t.num_rows for t in self.tables) > self.capacity:
+            self.tables.pop(0)
+
+
+def _with_found(table: pa.Table) -> pa.Table:
+    # A non-null column to tell a join's match from no match (NULL) in _MENTION_TEXTS.
+    return table.append_column("found", pa.repeat(True, table.num_rows))
+
+
+def _read_mentions(
+    path: Path, after: int, version: str, limit: int, facts: _Facts
+) -> pa.Table | None:
+    """The batch's distinct texts (``_MENTION_TEXTS``' columns); None when nothing is pending."""
+    params = {"kind": "mention", "after": after, "version": version, "limit": limit}
+    done, flight = _with_found(facts.done()), _with_found(facts.flight)
+
+    def work(conn: duckdb.DuckDBPyConnection) -> pa.Table:
+        conn.register("_done", done)
+        conn.register("_flight", flight)
+        try:
+            return conn.sql(_MENTION_TEXTS, params=params).to_arrow_table()
+        finally:
+            conn.unregister("_done")
+            conn.unregister("_flight")
+
+    table = db.read(path, work)
+    return table if table.num_rows else None
+
+
+def _read_staff(
+    path: Path, zone: str, after: int, version: str, limit: int, member_days: pa.Table
+) -> pa.Table | None:
+    """The batch's staff posts with their context (``_STAFF_POSTS``); None when none is pending."""
+    params = {"kind": "staff", "zone": zone, "after": after, "version": version, "limit": limit}
+
+    def work(conn: duckdb.DuckDBPyConnection) -> pa.Table:
+        conn.register("_member_days", member_days)
+        try:
+            return conn.sql(_STAFF_POSTS, params=params).to_arrow_table()
+        finally:
+            conn.unregister("_member_days")
+
+    table = db.read(path, work)
+    return table if table.num_rows else None
+
+
+def _member_days(path: Path, zone: str) -> pa.Table:
+    return db.read(path, lambda conn: conn.sql(_MEMBER_DAYS, params=[zone]).to_arrow_table())
+
+
+# --- the pool ------------------------------------------------------------------------------
+
+
+class _Pool:
+    """Runs text work in worker processes, or in this process (small runs, or after a worker
+    died: the run goes on rather than losing the batch)."""
+
+    def __init__(self, policy: PolicyConfig, org: OrgConfig, engine: PolicyEngine, workers: int):
+        self.engine = engine
+        self.staff_cache: dict[tuple[str, str | None], TextFacts] = {}
+        self.executor: ProcessPoolExecutor | None = None
+        self._starting: threading.Thread | None = None
+        if workers > 1:
+            # Starting the pool waits for the fork server to import the code and build the
+            # analyzers (~1 s): do it in the background while the first batch is read.
+            self._starting = threading.Thread(
+                target=self._start, args=(policy, org, workers), daemon=True
+            )
+            self._starting.start()
+
+    def _start(self, policy: PolicyConfig, org: OrgConfig, workers: int) -> None:
+        try:
+            context = multiprocessing.get_context("forkserver")  # no fork after DuckDB threads
+            context.set_forkserver_preload([PRELOAD])
+            _start_fork_server()
+            executor = ProcessPoolExecutor(
+                max_workers=workers,
+                mp_context=context,
+                initializer=_init_worker,
+                initargs=(policy, org),
+            )
+            for _ in range(workers):  # one process per submit while none is idle: start all
+                executor.submit(int)
+            self.executor = executor
+        except Exception as exc:  # the run still completes, in this process
+            print(f"score: no worker processes ({exc}); scoring in this process", file=sys.stderr)
+
+    def _ready(self) -> ProcessPoolExecutor | None:
+        if self._starting is not None:
+            self._starting.join()
+            self._starting = None
+        return self.executor
+
+    def submit(self, task: Callable, inline: Callable, *args: Any) -> Future:
+        """``task(*args)`` in a worker, or ``inline(*args)`` here; a future either way."""
+        executor = self._ready()
+        if executor is not None:
+            return executor.submit(task, *args)
+        done: Future = Future()
+        done.set_result(inline(*args))
+        return done
+
+    def result(self, future: Future, inline: Callable, *args: Any) -> Any:
+        """The future's result; if the pool died (a worker killed, e.g. by the OOM killer),
+        ``inline(*args)`` in this process."""
+        try:
+            return future.result()
+        except BrokenProcessPool:
+            if self.executor is not None:
+                print(
+                    "score: a worker process died; continuing in the main process",
+                    file=sys.stderr,
+                )
+                self.executor.shutdown(wait=False, cancel_futures=True)
+                self.executor = None
+            return inline(*args)
+
+    def mention_inline(self, texts: list[str], hints: list[str | None]) -> pa.RecordBatch:
+        return mention_facts(self.engine, texts, hints)
+
+    def staff_inline(self, schema: pa.Schema, posts: pa.Buffer) -> tuple:
+        return staff_rows(self.engine, self.staff_cache, pa.ipc.read_record_batch(posts, schema))
+
+    def close(self) -> None:
+        executor = self._ready()
+        if executor is not None:
+            executor.shutdown()
+
+
+def _start_fork_server() -> None:
+    """Start the fork server with this project importable: it runs ``python -c`` in the current
+    directory and ignores ``sys.path``, so ``PYTHONPATH`` carries the project's root."""
+    root = str(Path(__file__).resolve().parent.parent)
+    old = os.environ.get("PYTHONPATH")
+    os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (root, old) if p)
+    try:
+        multiprocessing.forkserver.ensure_running()
+    finally:
+        if old is None:
+            del os.environ["PYTHONPATH"]
+        else:
+            os.environ["PYTHONPATH"] = old
+
+
+# --- the run -------------------------------------------------------------------------------
+
+
+class _Run:
+    """One ``score_pending`` run: reads batches, queues their text work, writes them."""
+
+    def __init__(self, path: Path, policy: PolicyConfig, org: OrgConfig, pool: _Pool, size: int):
+        self.path, self.policy, self.org, self.pool, self.size = path, policy, org, pool, size
+        self.version = pool.engine.version
+        self.facts = _Facts(max(CACHE_TEXTS, 3 * size))
+        self.previous: pa.Table | None = None  # facts of the batch written last (mentions)
+        self.distinct = 0
+        self.totals = {"scored": 0, "hits": 0, "flagged": 0}
+
+    def batches(self) -> Iterator[_Batch]:
+        """Pending items in batches of at most ``size``, their text work queued: mentions
+        first, then staff posts."""
+        after = 0
+        while (
+            table := _read_mentions(self.path, after, self.version, self.size, self.facts)
+        ) is not None:
+            batch = self._queue_mentions(after, table)
+            yield batch
+            after = batch.last
+        after, member_days = 0, None
+        while True:
+            if member_days is None:
+                member_days = _member_days(self.path, self.org.timezone)
+            table = _read_staff(
+                self.path, self.org.timezone, after, self.version, self.size, member_days
+            )
+            if table is None:
+                return
+            batch = self._queue_staff(after, table)
+            yield batch
+            after = batch.last
+
+    def _queue_mentions(self, after: int, table: pa.Table) -> _Batch:
+        done, flying = table["done"], table["flying"]
+        new = table.filter(pc.invert(pc.or_(done, flying))).select(["text", "lang_hint"])
+        reused = table.filter(done).select(_FACTS_SCHEMA.names)
+        batch = _Batch(
+            "mention", after, pc.max(table["last"]).as_py(), pc.sum(table["n"]).as_py(),
+            reused=reused, new=new,
+        )  # fmt: skip
+        for start in range(0, new.num_rows, CHUNK_TEXTS):
+            chunk = new.slice(start, CHUNK_TEXTS)
+            args = (chunk["text"].to_pylist(), chunk["lang_hint"].to_pylist())
+            batch.handles.append(
+                (args, self.pool.submit(_mention_task, self.pool.mention_inline, *args))
+            )
+        self.facts.flight = new  # the next read must not send these again
+        self.distinct += new.num_rows
+        return batch
+
+    def _queue_staff(self, after: int, table: pa.Table) -> _Batch:
+        batch = _Batch("staff", after, pc.max(table["item_id"]).as_py(), table.num_rows)
+        for start in range(0, table.num_rows, CHUNK_TEXTS):
+            # Only the chunk's rows travel (pickling a slice would copy all of its buffers).
+            posts = table.slice(start, CHUNK_TEXTS).combine_chunks().to_batches()
+            args = (table.schema, _serialized(posts))
+            batch.handles.append(
+                (args, self.pool.submit(_staff_task, self.pool.staff_inline, *args))
+            )
+        return batch
+
+    def finish(self, batch: _Batch) -> None:
+        """Wait for the batch's text work and write it (one transaction)."""
+        if batch.kind == "mention":
+            counts = self._write_mentions(batch)
+        else:
+            counts = self._write_staff(batch)
+        for name, value in counts.items():
+            self.totals[name] += value
+
+    def _write_mentions(self, batch: _Batch) -> dict[str, int]:
+        results = [
+            self.pool.result(f, self.pool.mention_inline, *args) for args, f in batch.handles
+        ]
+        new = batch.new if batch.new is not None else _empty(_KEY_SCHEMA)
+        scored = pa.Table.from_batches(results, schema=_RESULT_SCHEMA)
+        fresh = pa.Table.from_arrays(new.columns + scored.columns, schema=_FACTS_SCHEMA)
+        parts = [fresh, batch.reused]
+        if self.previous is not None:
+            parts.append(self.previous)  # texts that were in flight when this batch was read
+        facts = pa.concat_tables(parts)
+        count = _finish_mentions(self.path, batch, facts, self.policy, self.version)
+        self.facts.add(fresh)
+        self.previous = fresh
+        return {"scored": count, "hits": 0, "flagged": 0}
+
+    def _write_staff(self, batch: _Batch) -> dict[str, int]:
+        scores, hits, flagged = [], [], 0
+        for args, future in batch.handles:
+            s, h, f, analyzed = self.pool.result(future, self.pool.staff_inline, *args)
+            scores.append(s)
+            hits.append(h)
+            flagged += f
+            self.distinct += analyzed
+        score_table = pa.concat_tables(scores)
+        hit_table = pa.concat_tables(hits)
+        db.write(self.path, lambda conn: _write_batch(conn, score_table, hit_table, self.version))
+        return {"scored": score_table.num_rows, "hits": hit_table.num_rows, "flagged": flagged}
+
+
+def _serialized(batches: list[pa.RecordBatch]) -> pa.Buffer:
+    (batch,) = batches  # combine_chunks() made one
+    return batch.serialize()
+
+
+def score_pending(
+    db_path: str | Path,
+    policy: PolicyConfig,
+    org: OrgConfig,
+    workers: int = 2,
+    batch: int = BATCH_ITEMS,
+    progress: bool = False,
+) -> ScoreResult:
+    """Score every item without a score from the current policy version; return counts.
+
+    :param workers: processes for the text work; 1 scores in this process.
+    :param batch: items per read/write transaction.
+    :param progress: show a tqdm bar on stderr.
+    """
+    started = time.perf_counter()
+    path = Path(db_path)
+    engine = PolicyEngine(policy, org)
+    pending = db.read(path, lambda conn: db.scalar(conn, _PENDING_COUNT, [engine.version]))
+    pool = _Pool(policy, org, engine, workers if pending >= INLINE_BELOW else 1)
+    run = _Run(path, policy, org, pool, batch)
+    bar = tqdm(total=pending, unit="item", disable=not progress or not pending, desc="score")
+    try:
+        batches = run.batches()
+        current = next(batches, None)
+        while current is not None:
+            # Queue the next batch's text work before writing this one: workers never wait.
+            upcoming = next(batches, None)
+            run.finish(current)
+            bar.update(current.count)
+            current = upcoming
+    finally:
+        bar.close()
+        pool.close()
+    reaction_updates = refresh_reactions(path, policy, org, engine.version, batch)
+    return ScoreResult(
+        scored=run.totals["scored"],
+        distinct_texts=run.distinct,
+        hits=run.totals["hits"],
+        flagged=run.totals["flagged"],
+        reaction_updates=reaction_updates,
+        policy_version=engine.version,
+        seconds=round(time.perf_counter() - started, 2),
     )
 
 
@@ -449,120 +723,6 @@ def _upsert_flags(conn: duckdb.DuckDBPyConnection, source: str, version: str) ->
     )
 
 
-# --- the run -------------------------------------------------------------------------------
-
-
-def score_pending(
-    db_path: str | Path,
-    policy: PolicyConfig,
-    org: OrgConfig,
-    workers: int = 2,
-    batch: int = BATCH_ITEMS,
-    progress: bool = False,
-) -> ScoreResult:
-    """Score every item without a score from the current policy version; return counts.
-
-    :param workers: processes for the text work; 1 scores in this process.
-    :param batch: items per read/write transaction.
-    :param progress: show a tqdm bar on stderr.
-    """
-    started = time.perf_counter()
-    path = Path(db_path)
-    engine = PolicyEngine(policy, org)
-    version = engine.version
-    pending = db.read(path, lambda conn: db.scalar(conn, _PENDING_COUNT, [version]))
-    totals = {"scored": 0, "hits": 0, "flagged": 0}
-    scorer = _TextScorer(policy, org, workers if pending >= INLINE_BELOW else 1, engine, batch)
-    bar = tqdm(total=pending, unit="item", disable=not progress or not pending, desc="score")
-    try:
-        volume: dict | None = None
-        batches = _batches(path, org.timezone, version, batch)
-        current = next(batches, None)
-        handles = scorer.submit(current.keys) if current else []
-        while current is not None:
-            # Queue the next batch's texts before finishing this one: workers never wait.
-            upcoming = next(batches, None)
-            next_handles = scorer.submit(upcoming.keys) if upcoming else []
-            scorer.collect(handles)
-            if current.kind == "mention":
-                counts = _finish_mentions(path, current, scorer, policy, version)
-            else:
-                if volume is None:
-                    volume = _member_days(path, org.timezone)
-                counts = _finish_staff(path, current, volume, scorer, engine)
-            for name, value in counts.items():
-                totals[name] += value
-            bar.update(current.count)
-            current, handles = upcoming, next_handles
-    finally:
-        bar.close()
-        scorer.close()
-    reaction_updates = refresh_reactions(path, policy, org, version, batch)
-    return ScoreResult(
-        scored=totals["scored"],
-        distinct_texts=scorer.distinct,
-        hits=totals["hits"],
-        flagged=totals["flagged"],
-        reaction_updates=reaction_updates,
-        policy_version=version,
-        seconds=round(time.perf_counter() - started, 2),
-    )
-
-
-def _member_days(path: Path, zone: str) -> dict[tuple[str, Any], tuple[int, float]]:
-    rows = db.read(path, lambda conn: conn.execute(_MEMBER_DAYS, [zone]).fetchall())
-    return {(member, day): (int(n), float(base)) for member, day, n, base in rows}
-
-
-def _finish_staff(
-    path: Path,
-    batch: _Batch,
-    volume: dict,
-    scorer: _TextScorer,
-    engine: PolicyEngine,
-) -> dict[str, int]:
-    """Context rules and risk per staff post in Python (the ISO week comes from the read's SQL);
-    one write transaction."""
-    items, negative = batch.items or [], batch.negative or {}
-    score_rows: dict[str, list] = {name: [] for name in _SCORES_SCHEMA.names}
-    hit_rows: dict[str, list] = {name: [] for name in _HITS_SCHEMA.names}
-    flagged = 0
-    for item in items:
-        post = _post(item, negative, volume)
-        result = engine.finish(post, scorer.get(_key(item)))
-        flagged += result.flagged
-        staff = item["kind"] == "staff"
-        values = (
-            item["item_id"], result.lang, result.compound, result.label, list(result.topics),
-            result.risk, result.flagged, _explain(post, result), item["kind"],
-            item["iso_week"] if staff else None,
-        )  # fmt: skip
-        for name, value in zip(_SCORES_SCHEMA.names, values, strict=True):
-            score_rows[name].append(value)
-        for h in result.hits:
-            for name, value in zip(
-                _HITS_SCHEMA.names,
-                (item["item_id"], h.rule, h.category, h.severity, h.weight, "; ".join(h.evidence)),
-                strict=True,
-            ):
-                hit_rows[name].append(value)
-    scores = pa.Table.from_pydict(score_rows, schema=_SCORES_SCHEMA)
-    hits = pa.Table.from_pydict(hit_rows, schema=_HITS_SCHEMA)
-    db.write(path, lambda conn: _write_batch(conn, scores, hits, engine.version))
-    return {"scored": len(items), "hits": hits.num_rows, "flagged": flagged}
-
-
-_FACTS_SCHEMA = pa.schema(
-    [
-        ("text", pa.string()),
-        ("lang_hint", pa.string()),
-        ("lang", pa.string()),
-        ("compound", pa.float64()),
-        ("label", pa.string()),
-        ("topics", pa.list_(pa.string())),
-    ]
-)
-
 # The batch's pending mentions, fixed inside the write transaction (ids only grow, so the
 # range (after, last] holds the same pending items that were read).
 _MENTION_BATCH = """
@@ -650,26 +810,14 @@ def _risk_params(policy: PolicyConfig, version: str) -> dict[str, Any]:
 
 
 def _finish_mentions(
-    path: Path, batch: _Batch, scorer: _TextScorer, policy: PolicyConfig, version: str
-) -> dict[str, int]:
-    """Mentions have no rules: join their texts' facts and compute risk inside DuckDB."""
-    texts, hints, _ = zip(*batch.keys, strict=True)
-    langs, compounds, labels, topics = zip(*map(scorer.fields, batch.keys), strict=True)
-    table = pa.Table.from_pydict(
-        {
-            "text": texts,
-            "lang_hint": hints,
-            "lang": langs,
-            "compound": compounds,
-            "label": labels,
-            "topics": topics,
-        },
-        schema=_FACTS_SCHEMA,
-    )
+    path: Path, batch: _Batch, facts: pa.Table, policy: PolicyConfig, version: str
+) -> int:
+    """Mentions have no rules: join their texts' facts and compute risk inside DuckDB; one
+    write transaction. Returns the number of mentions scored."""
     params = {**_risk_params(policy, version), "after": batch.after, "last": batch.last}
 
     def work(conn: duckdb.DuckDBPyConnection) -> int:
-        conn.register("_facts", table)
+        conn.register("_facts", facts)
         try:
             conn.execute(
                 _MENTION_BATCH, {"after": batch.after, "last": batch.last, "version": version}
@@ -686,8 +834,7 @@ def _finish_mentions(
             conn.unregister("_facts")
             conn.execute("DROP TABLE IF EXISTS _mention_batch")
 
-    scored = db.write(path, work)
-    return {"scored": scored, "hits": 0, "flagged": 0}
+    return db.write(path, work)
 
 
 # --- reaction refresh ----------------------------------------------------------------------

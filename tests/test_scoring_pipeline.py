@@ -266,14 +266,32 @@ def test_sql_mention_risk_matches_the_python_formula(tmp_path, org, policy):
 
 def test_batches_are_bounded_on_a_fresh_database(tmp_path, org):
     # Regression: DuckDB 2.0.1 ignored the LIMIT of a LEFT JOIN against the empty scores table.
-    from monitoring.scoring_pipeline import _read_mentions
+    from monitoring.scoring_pipeline import _Facts, _read_mentions
 
     path = tmp_path / "s.duckdb"
     load(path, org, [item(f"n{i}", f"u{i}", f"testo {i}") for i in range(30)])
-    first = _read_mentions(path, 0, "v1", 10)
-    second = _read_mentions(path, first.last, "v1", 10)
-    assert (first.count, second.count) == (10, 10)
-    assert len(first.keys) == 10 and second.after == first.last
+    first = _read_mentions(path, 0, "v1", 10, _Facts(100))
+    second = _read_mentions(path, max(first["last"].to_pylist()), "v1", 10, _Facts(100))
+    assert (sum(first["n"].to_pylist()), sum(second["n"].to_pylist())) == (10, 10)
+    assert first.num_rows == 10 and min(second["last"].to_pylist()) > max(first["last"].to_pylist())
+
+
+def test_reposts_across_batches_are_scored_once_with_the_same_result(tmp_path, org, policy):
+    """A text already scored, or still being scored for the previous batch, is not sent again,
+    and its items get the same scores as with one big batch."""
+    texts = ["Bolletta sbagliata, vergogna", "Great app, thanks", "Il blackout di ieri 😡"]
+    records = [item(f"r{i}", f"u{i}", texts[i % 3] if i % 4 else f"Testo {i}") for i in range(40)]
+    records += [item(f"s{i}", "giulia_lumina", texts[i % 2], reply_to=f"r{i}") for i in range(6)]
+    small, big = tmp_path / "small.duckdb", tmp_path / "big.duckdb"
+    load(small, org, records)
+    load(big, org, records)
+    r_small = score_pending(small, policy, org, workers=1, batch=3)
+    r_big = score_pending(big, policy, org, workers=1, batch=1000)
+    assert r_small.scored == r_big.scored == 46
+    assert r_small.distinct_texts == r_big.distinct_texts == 3 + 10 + 2
+    sql = "SELECT i.native_id, s.lang, s.compound, s.label, s.topics, s.risk, s.flagged, " \
+          "s.explain FROM scores s JOIN items i USING (item_id) ORDER BY 1"  # fmt: skip
+    assert rows(small, sql) == rows(big, sql)
 
 
 def test_score_command_prints_counts(tmp_path, org, monkeypatch):
@@ -313,18 +331,19 @@ def test_a_worker_that_dies_does_not_lose_the_batch(org, policy, capsys):
     import signal
 
     from monitoring.scoring.policy import PolicyEngine
-    from monitoring.scoring_pipeline import _TextScorer, analyze_texts
+    from monitoring.scoring_pipeline import _mention_task, _Pool, mention_facts
 
     engine = PolicyEngine(policy, org)
-    scorer = _TextScorer(policy, org, workers=2, engine=engine, batch=100)
-    keys = [(f"Bolletta {i} sbagliata, che vergogna!", None, i % 2 == 0) for i in range(60)]
+    pool = _Pool(policy, org, engine, workers=2)
+    texts = [f"Bolletta {i} sbagliata, che vergogna!" for i in range(60)]
+    hints = [None, "it", "en"] * 20
     try:
-        for process in list(scorer.pool._processes.values()):
+        for process in list(pool._ready()._processes.values()):
             os.kill(process.pid, signal.SIGKILL)
-        handles = scorer.submit(keys)
-        scorer.collect(handles)
+        future = pool.submit(_mention_task, pool.mention_inline, texts, hints)
+        result = pool.result(future, pool.mention_inline, texts, hints)
     finally:
-        scorer.close()
-    assert scorer.pool is None
-    assert [scorer.cache[k] for k in keys] == analyze_texts(engine, keys)
+        pool.close()
+    assert pool.executor is None
+    assert result.equals(mention_facts(engine, texts, hints))
     assert "a worker process died" in capsys.readouterr().err
