@@ -75,6 +75,10 @@ def build(db_path: Path, mentions: int, real_scores: bool) -> None:
         print(f"migrations {applied}: {time.perf_counter() - started:.1f} s")
     _use_org_competitors(db_path)
     if db.read(db_path, lambda c: db.scalar(c, "SELECT count(*) FROM scores")):
+        if not db.read(db_path, rollups.is_fresh):  # e.g. a run killed before its refresh
+            started = time.perf_counter()
+            db.write(db_path, rollups.refresh)
+            print(f"rollups caught up: {time.perf_counter() - started:.1f} s")
         return
     started = time.perf_counter()
     if real_scores:

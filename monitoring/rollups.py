@@ -36,6 +36,7 @@ import duckdb
 
 ITEM_MARK = "rollup.item_id"  # the highest item_id aggregated
 SCORED_MARK = "rollup.scored_at"  # the latest scores.scored_at aggregated (ISO text)
+COUNT_MARK = "rollup.items"  # how many items the rollups hold: a purge shows as fewer
 TEXT_MARK = "rollup.text_item_id"  # the highest item_id matched against the competitor terms
 COMPETITORS_KEY = "rollup.competitors"  # JSON [[name, [terms...]], ...] the matches were made with
 
@@ -176,11 +177,12 @@ def _marks(conn: duckdb.DuckDBPyConnection) -> tuple[int, datetime]:
     return item, datetime.fromisoformat(scored) if scored else datetime(1970, 1, 1)
 
 
-def _tops(conn: duckdb.DuckDBPyConnection) -> tuple[int, datetime | None]:
+def _tops(conn: duckdb.DuckDBPyConnection) -> tuple[int, datetime | None, int]:
     row = conn.execute(
-        "SELECT (SELECT coalesce(max(item_id), 0) FROM items), (SELECT max(scored_at) FROM scores)"
+        "SELECT (SELECT coalesce(max(item_id), 0) FROM items), (SELECT max(scored_at) FROM scores),"
+        " (SELECT count(*) FROM items)"
     ).fetchall()[0]
-    return int(row[0]), row[1]
+    return int(row[0]), row[1], int(row[2])
 
 
 def is_fresh(conn: duckdb.DuckDBPyConnection) -> bool:
@@ -191,8 +193,12 @@ def is_fresh(conn: duckdb.DuckDBPyConnection) -> bool:
     if not _has_tables(conn):
         return False
     item, scored = _marks(conn)
-    top_item, top_scored = _tops(conn)
-    return top_item == item and (top_scored is None or top_scored <= scored)
+    top_item, top_scored, count = _tops(conn)
+    return (
+        top_item == item
+        and (top_scored is None or top_scored <= scored)
+        and str(count) == _get(conn, COUNT_MARK)
+    )
 
 
 def refresh(conn: duckdb.DuckDBPyConnection, texts: bool = True) -> None:
@@ -208,7 +214,12 @@ def refresh(conn: duckdb.DuckDBPyConnection, texts: bool = True) -> None:
     if not _has_tables(conn):
         return
     after, scored = _marks(conn)
-    top_item, top_scored = _tops(conn)
+    top_item, top_scored, count = _tops(conn)
+    added = _one(conn, "SELECT count(*) FROM items WHERE item_id > ?", [after])
+    if int(_get(conn, COUNT_MARK) or 0) + added != count:
+        # Items were deleted (``purge``): which hours lost what is unknown, so start over.
+        _clear(conn)
+        after, scored = _marks(conn)
     params = {"after": after, "scored": scored}
     conn.execute(_TOUCHED_HOURS, params)
     bounds = conn.execute("SELECT min(hour), max(hour) FROM _rollup_hours").fetchall()[0]
@@ -222,6 +233,7 @@ def refresh(conn: duckdb.DuckDBPyConnection, texts: bool = True) -> None:
         _insert(conn, "new", {"after": after})
     conn.execute("DROP TABLE _rollup_hours")
     _set(conn, ITEM_MARK, str(top_item))
+    _set(conn, COUNT_MARK, str(count))
     if top_scored is not None and top_scored > scored:
         _set(conn, SCORED_MARK, top_scored.isoformat())
     if texts:
@@ -327,11 +339,16 @@ def insert_competitor_matches(
     conn.execute(f"INSERT INTO {table} {sql}", params + match_params)
 
 
-def rebuild(conn: duckdb.DuckDBPyConnection) -> None:
-    """Empty the rollups and build them again from the raw tables (inside a transaction)."""
+def _clear(conn: duckdb.DuckDBPyConnection) -> None:
     for table in ("mention_hours", "staff_hours", "answer_facts", "competitor_mentions"):
         conn.execute(f"DELETE FROM {table}")  # noqa: S608 - code constants
-    conn.execute("DELETE FROM meta WHERE key IN (?, ?, ?)", [ITEM_MARK, SCORED_MARK, TEXT_MARK])
+    marks = [ITEM_MARK, SCORED_MARK, COUNT_MARK, TEXT_MARK]
+    conn.execute("DELETE FROM meta WHERE key IN (?, ?, ?, ?)", marks)
+
+
+def rebuild(conn: duckdb.DuckDBPyConnection) -> None:
+    """Empty the rollups and build them again from the raw tables (inside a transaction)."""
+    _clear(conn)
     refresh(conn)
 
 
@@ -349,6 +366,8 @@ CREATE TEMP TABLE _rollup_hours AS SELECT NULL::TIMESTAMP AS hour WHERE FALSE;
     + """;
 DROP TABLE _rollup_hours;
 INSERT INTO meta SELECT 'rollup.item_id', coalesce(max(item_id), 0)::VARCHAR FROM items
+    ON CONFLICT (key) DO UPDATE SET value = excluded.value;
+INSERT INTO meta SELECT 'rollup.items', count(*)::VARCHAR FROM items
     ON CONFLICT (key) DO UPDATE SET value = excluded.value;
 INSERT INTO meta SELECT 'rollup.scored_at', strftime(max(scored_at), '%Y-%m-%dT%H:%M:%S.%f')
     FROM scores HAVING max(scored_at) IS NOT NULL

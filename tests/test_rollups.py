@@ -327,3 +327,18 @@ def test_detect_spikes_is_the_same_on_rollups(demo_db: Path):
     rolled, raw = db.read(demo_db, both)
     assert not raw.empty  # the demo's crisis week
     _same(rolled, raw, "detect_spikes")
+
+
+def test_purge_is_noticed_and_the_next_refresh_rebuilds(demo_db: Path):
+    from monitoring.retention import purge
+
+    cutoff = END - timedelta(days=200)
+    db.write(demo_db, lambda c: purge(c, cutoff, "test"))
+    assert not db.read(demo_db, rollups.is_fresh)  # fewer items than the rollups hold
+    f = Filters()
+    rolled_on, rolled, raw = _both(demo_db, "mention_buckets", f)
+    assert not rolled_on and rolled.equals(raw)
+    db.write(demo_db, rollups.refresh)
+    assert db.read(demo_db, rollups.is_fresh)
+    _incremental_equals_rebuild(demo_db)
+    assert _compare_everything(demo_db, [f, _filters()[2]]) > 0
