@@ -117,3 +117,9 @@ def test_every_table_has_help_with_an_example():
     assert result.exit_code == 0 and "Example:" in result.output
     for table in TABLES:
         assert table in result.output
+
+
+def test_the_cli_offers_exactly_the_exported_tables():
+    from monitoring.commands.export import TABLE_NAMES
+
+    assert TABLE_NAMES == TABLES

@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 
 import click
 
-from monitoring import audit, db, retention
+from monitoring import db
 from monitoring.auth import AuthError, Role, add_user, load_users, remove_user
 from monitoring.cli import BadInput, cli, pass_settings
 from monitoring.settings import Settings
@@ -92,6 +92,8 @@ def purge_command(settings: Settings, older_than: str, yes: bool) -> None:
 
         python -m monitoring purge --older-than 18m --yes
     """
+    from monitoring import retention  # not on every CLI start
+
     try:
         age = retention.parse_age(older_than)
     except ValueError as exc:
@@ -109,5 +111,7 @@ def purge_command(settings: Settings, older_than: str, yes: bool) -> None:
 
 
 def _audit(settings: Settings, action: str, **detail) -> None:
+    from monitoring import audit  # pandas: not on every CLI start
+
     if settings.db_path.exists():
         db.write(settings.db_path, lambda c: audit.record(c, "cli", action, **detail))

@@ -7,7 +7,6 @@ from pathlib import Path
 import click
 
 from monitoring import db
-from monitoring.alerts import WEBHOOK_ENV, load_alerts_config, run_alerts, summarize
 from monitoring.cli import cli, pass_settings
 from monitoring.org import load_org
 from monitoring.settings import Settings
@@ -34,6 +33,8 @@ def alerts_command(settings: Settings, dry_run: bool, config_path: Path | None) 
 
         python -m monitoring alerts --dry-run
     """
+    from monitoring.alerts import WEBHOOK_ENV, load_alerts_config, run_alerts, summarize
+
     org = load_org(settings.org_path)
     config = load_alerts_config(config_path)
     if not Path(settings.db_path).exists():

@@ -5,7 +5,6 @@ from __future__ import annotations
 import click
 
 from monitoring.cli import BadInput, cli, pass_settings
-from monitoring.demo.generator import DemoRefused, generate_demo
 from monitoring.settings import Settings
 
 
@@ -37,6 +36,8 @@ def demo_command(settings: Settings, mentions: int, seed: int, force: bool, quie
 
         python -m monitoring --db /tmp/demo.duckdb demo --mentions 20000 --seed 7
     """
+    from monitoring.demo.generator import DemoRefused, generate_demo  # not on every CLI start
+
     try:
         summary = generate_demo(
             settings.db_path,

@@ -1,6 +1,6 @@
 import click
 
-from monitoring import audit, db, store
+from monitoring import db, store
 from monitoring.cli import cli, pass_settings
 from monitoring.org import load_org
 from monitoring.settings import Settings
@@ -15,6 +15,8 @@ def init_command(settings: Settings) -> None:
 
         python -m monitoring --db data/sentinella.duckdb init
     """
+    from monitoring import audit  # pandas: not on every CLI start
+
     org = load_org(settings.org_path)  # validate before touching the file
     applied = db.init(settings.db_path)
 

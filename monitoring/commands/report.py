@@ -8,7 +8,6 @@ import click
 
 from monitoring.cli import BadInput, cli, pass_settings
 from monitoring.org import load_org
-from monitoring.report import ReportError, parse_week, render_pdf, render_report
 from monitoring.settings import Settings
 
 
@@ -41,6 +40,8 @@ def report_command(
 
         python -m monitoring report --week 2026-W47 --team customer_care --out care.pdf
     """
+    from monitoring.report import ReportError, parse_week, render_pdf, render_report  # heavy
+
     if out.suffix.lower() not in (".html", ".htm", ".pdf"):
         raise BadInput(f"--out {out}: the file name must end in .html or .pdf")
     try:

@@ -10,7 +10,6 @@ from itertools import islice
 import click
 
 from monitoring.cli import cli
-from monitoring.scoring.sentiment import analyze_many
 
 BATCH = 2_000  # lines scored together: repeated lines in a batch are scored once
 
@@ -36,6 +35,8 @@ def sentiment_command(lang: str) -> None:
         {"lang": "it", "compound": -0.7777}
         {"lang": "en", "compound": 0.9136}
     """
+    from monitoring.scoring.sentiment import analyze_many  # not on every CLI start
+
     forced = None if lang == "auto" else lang
     out = sys.stdout
     for batch in _batches(_lines(), BATCH):
