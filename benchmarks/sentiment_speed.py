@@ -88,11 +88,11 @@ def main() -> None:
     base = medians["vaderSentiment, every text"]
     for name, value in medians.items():
         spread = ", ".join(f"{v:.1f}" for v in figures[name])
-        print(f"  {name:48s} {value:6.1f}   ({base / value:4.2f}x fewer than VADER; {spread})")
+        print(f"  {name:48s} {value:6.1f}   (VADER / this {base / value:4.2f}; rounds {spread})")
     it_share = sizes["it"] / (sizes["it"] + sizes["en"])
     mix = it_share * medians["ours, Italian"]
     mix += (1 - it_share) * medians["ours, English (VaderEngine.compound)"]
-    print(f"  {'ours, the mix as detected':48s} {mix:6.1f}   ({base / mix:4.2f}x fewer than VADER)")
+    print(f"  {'ours, the mix as detected':48s} {mix:6.1f}   (VADER / this {base / mix:4.2f})")
 
 
 if __name__ == "__main__":
