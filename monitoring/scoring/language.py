@@ -106,10 +106,19 @@ def detect_many(texts: Iterable[str], hint: str | None = None) -> list[str | Non
     return [detect_language(text, hint) for text in texts]
 
 
+# Every ASCII character but a letter, to a space (the fast path of ``_words``).
+_ASCII_NON_LETTERS = str.maketrans({c: " " for c in map(chr, range(128)) if not c.isalpha()})
+
+
 def _words(text: str) -> list[str]:
     if "@" in text or "http" in text or "www." in text:  # else the substitution finds nothing
         text = _URL_OR_HANDLE.sub(" ", text)
-    return _WORD.findall(text.lower())
+    lowered = text.lower()
+    if lowered.isascii() and "'" not in lowered:
+        # What _WORD finds in such a text: the runs of two or more letters, in order (the
+        # regex costs about three times as much).
+        return [word for word in lowered.translate(_ASCII_NON_LETTERS).split() if len(word) > 1]
+    return _WORD.findall(lowered)
 
 
 _IT_STOP, _EN_STOP, _OTHER_STOP = STOPWORDS["it"], STOPWORDS["en"], STOPWORDS["other"]

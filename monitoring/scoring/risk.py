@@ -100,23 +100,25 @@ def reaction(negative_replies: int, velocity: float, settings: RiskSettings) -> 
     )
 
 
+_PARTS = ("deviation", "sentiment", "audience", "reaction")
+_FACTOR_KEYS = tuple(f"{name}_factor" for name in _PARTS)
+_POINT_KEYS = tuple(f"{name}_points" for name in _PARTS)
+
+
 def risk_parts(inputs: RiskInputs, settings: RiskSettings) -> dict[str, float]:
     """The factors (each 0..1) and points (summing to the risk) of one post; the explanation."""
     hours = max(1.0, inputs.hours_observed or 1.0)
-    factors = {
-        "deviation": deviation(inputs.severities, settings),
-        "sentiment": max(0.0, -(inputs.compound or 0.0)),
-        "audience": _log_share(inputs.reach or 0, settings.reach_full),
-        "reaction": reaction(inputs.negative_replies, inputs.engagement / hours, settings),
-    }
+    factors = (
+        deviation(inputs.severities, settings),
+        max(0.0, -(inputs.compound or 0.0)),
+        _log_share(inputs.reach or 0, settings.reach_full),
+        reaction(inputs.negative_replies, inputs.engagement / hours, settings),
+    )
     weights = settings.mention if inputs.kind == "mention" else settings.staff
-    points = {
-        name: round(getattr(weights, name, 0.0) * value, 2) for name, value in factors.items()
-    }
-    return {
-        **{f"{name}_factor": round(value, 4) for name, value in factors.items()},
-        **{f"{name}_points": value for name, value in points.items()},
-    }
+    parts = dict(zip(_FACTOR_KEYS, [round(value, 4) for value in factors], strict=True))
+    for key, name, value in zip(_POINT_KEYS, _PARTS, factors, strict=True):
+        parts[key] = round(getattr(weights, name, 0.0) * value, 2)  # a mention has no deviation
+    return parts
 
 
 def risk_score(parts: dict[str, float]) -> float:
