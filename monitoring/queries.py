@@ -489,6 +489,8 @@ def team_channels(conn: duckdb.DuckDBPyConnection, f: Filters, team_id: str) -> 
 
 def team_members(conn: duckdb.DuckDBPyConnection, f: Filters, team_id: str) -> pd.DataFrame:
     """A team's members: posts, answers, median answer minutes, mean risk and flagged posts."""
+    if _rolled(conn, f):
+        return _rolled_team_members(conn, f, team_id)
     where, params = staff_slice(replace(f, teams=(team_id,)))
     sql = f"""
         WITH posts AS (
@@ -1296,3 +1298,59 @@ def _rolled_share_of_voice(
     names = ["__brand__"] + [name for name, _ in competitors]
     values = [brand] + [int(counts.get(name, 0)) for name, _ in competitors]
     return pd.DataFrame({"name": names, "mentions": values})
+
+
+def _rolled_team_members(conn: duckdb.DuckDBPyConnection, f: Filters, team_id: str) -> pd.DataFrame:
+    team = replace(f, teams=(team_id,))
+    where, params = _staff_rollup(team)
+    items_where, items_params = staff_slice(team)
+    flags_sql, flags_params = _flags_in_slice(team, "i.member_id")
+    # A first answer's row in ``responses`` carries its reply's time (responded_at), team and
+    # member, and a reply is on its mention's platform: without a channel filter the answers
+    # need no item. With one, the reply's channel comes from items.
+    if f.channels:
+        answers = f"""
+            SELECT r.member_id, count(*) AS answers, median(r.minutes) AS median_minutes
+            FROM responses r JOIN items i ON i.item_id = r.reply_id
+            WHERE {items_where} GROUP BY ALL
+        """
+        answer_params = items_params
+    else:
+        answer_where, answer_params = rollup_where(
+            replace(team, platforms=()), "r", "staff", "responded_at"
+        )
+        if f.platforms:
+            answer_where += (
+                " AND r.mention_id IN (SELECT mention_id FROM answer_facts"
+                f" WHERE platform IN ({_marks(f.platforms)}))"
+            )
+            answer_params += list(f.platforms)
+        answers = f"""
+            SELECT r.member_id, count(*) AS answers, median(r.minutes) AS median_minutes
+            FROM responses r WHERE {answer_where} GROUP BY ALL
+        """
+    sql = f"""
+        WITH posts AS (
+            SELECT s.member_id, sum(s.posts)::BIGINT AS staff_posts
+            FROM staff_hours s WHERE {where} GROUP BY ALL
+        ),
+        risk AS (
+            SELECT i.member_id, avg(sc.risk) AS mean_risk
+            FROM items i JOIN scores sc ON sc.item_id = i.item_id
+            WHERE {items_where} GROUP BY ALL
+        ),
+        flagged AS ({flags_sql}),
+        answers AS ({answers})
+        SELECT m.member_id, m.name, m.role, coalesce(p.staff_posts, 0) AS staff_posts,
+               coalesce(a.answers, 0) AS answers, a.median_minutes, k.mean_risk,
+               coalesce(fl.flagged, 0) AS flagged
+        FROM members m
+        LEFT JOIN posts p ON p.member_id = m.member_id
+        LEFT JOIN risk k ON k.member_id = m.member_id
+        LEFT JOIN flagged fl ON fl.grp = m.member_id
+        LEFT JOIN answers a ON a.member_id = m.member_id
+        WHERE m.team_id = ?
+        ORDER BY flagged DESC, staff_posts DESC, m.name
+    """
+    all_params = params + items_params + flags_params + answer_params + [team_id]
+    return _df(conn, sql, all_params)

@@ -88,6 +88,8 @@ CALLS = [
     ("team_activity",),
     ("team_channels", "customer_care"),
     ("team_channels", "marketing"),
+    ("team_members", "customer_care"),
+    ("team_members", "social_hub"),
     ("team_volume",),
     ("channel_activity",),
     ("channel_team_matrix",),
