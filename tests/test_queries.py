@@ -6,13 +6,19 @@ from datetime import timedelta
 import pandas as pd
 import pytest
 
-from monitoring import db, health, queries
+from monitoring import db, health, queries, rollups
 from monitoring.filters import Filters
 from monitoring.queries import MentionSearch
 
 
-@pytest.fixture
-def run(known_db):
+@pytest.fixture(params=["raw", "rollups"])
+def run(request, known_db):
+    """Each query as the raw SQL answers it, and again from the hourly rollups (refreshed here
+    as a writer would; the known dataset is stored without them)."""
+    if request.param == "rollups":
+        db.write(known_db.path, rollups.refresh)
+        assert db.read(known_db.path, rollups.is_fresh)
+
     def call(name, *args):
         return db.read(known_db.path, lambda conn: getattr(queries, name)(conn, *args))
 
