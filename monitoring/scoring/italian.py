@@ -18,7 +18,14 @@ from pathlib import Path
 
 import simplemma
 
-from monitoring.scoring.vader_engine import B_DECR, B_INCR, C_INCR, N_SCALAR, ScoringCore
+from monitoring.scoring.vader_engine import (
+    B_DECR,
+    B_INCR,
+    C_INCR,
+    N_SCALAR,
+    ScoringCore,
+    compound_of,
+)
 
 LEXICON_PATH = Path(__file__).resolve().parents[2] / "data" / "lexicons" / "it_lexicon.tsv"
 
@@ -223,9 +230,7 @@ class ItalianSentimentAnalyzer(ScoringCore):
         )
         if _CLAUSE_MARK in pieces:
             pieces = _mark_clause_ends(pieces)
-        if any(map(_HEAD, pieces)):
-            pieces = self._join_phrases(pieces)
-        return pieces
+        return self._join_phrases(pieces)
 
     def _split_raw(self, raw: str) -> tuple[Piece, ...]:
         """One whitespace-separated chunk -> its pieces (none for bare punctuation, or the
@@ -238,8 +243,10 @@ class ItalianSentimentAnalyzer(ScoringCore):
             end = raw[-1] in _CLAUSE_END or (not stripped and any(c in _CLAUSE_END for c in raw))
             if not stripped:
                 pieces = (_CLAUSE_MARK,) if end else ()
+            elif "'" not in stripped:
+                pieces = (self._piece(stripped, stripped.lower(), end),)
             else:
-                cut = _split_elision(stripped) if "'" in stripped else [stripped]
+                cut = _split_elision(stripped)
                 last = len(cut) - 1
                 pieces = tuple(
                     self._piece(p, p.lower(), end and k == last) for k, p in enumerate(cut)
@@ -254,7 +261,11 @@ class ItalianSentimentAnalyzer(ScoringCore):
         return pieces
 
     def _piece(self, token: str, lower: str, end: bool) -> Piece:
-        valence = 0.0 if lower in _NOT_SCORED else self.valence_of(lower) or 0.0
+        if lower in _NOT_SCORED:
+            valence = 0.0
+        else:
+            cached = self._cache.get(lower, False)
+            valence = (self.valence_of(lower) if cached is False else cached) or 0.0
         folded = fold_accents(lower)
         head = folded in self.phrases
         return (
@@ -357,6 +368,10 @@ class ItalianSentimentAnalyzer(ScoringCore):
         return None
 
     # --- scoring ------------------------------------------------------------------------
+
+    def compound(self, text: str) -> float:
+        """VADER's compound score alone (what the product stores)."""
+        return compound_of(self.sentiments(text), text)
 
     def valences(self, text: str) -> tuple[list[float], str]:
         """``sentiments`` and the text itself, whose ``!`` and ``?`` count as emphasis."""
