@@ -1,10 +1,11 @@
 """Italian rules for VADER's engine: tokenization, negation, boosters, contrast and phrases.
 
-VADER's scoring (valence sum, punctuation emphasis, normalization, capital-letter emphasis) is
-reused as is; what is English in it (its negation and booster word lists, the 'but' rule, the
-way it cuts words) is replaced here by Italian rules. Word valences come from the lexicon the
-project builds with ``tools/build_it_lexicon.py`` into ``data/lexicons/it_lexicon.tsv``; see
-``data/lexicons/README.md`` and docs/decisions/0003-italian-sentiment-lexicon.md.
+VADER's scoring (valence sum, punctuation emphasis, normalization: ``vader_engine.ScoringCore``)
+and its capital-letter emphasis are reused as is; what is English in it (its negation and
+booster word lists, the 'but' rule, the way it cuts words) is replaced here by Italian rules.
+Word valences come from the lexicon the project builds with ``tools/build_it_lexicon.py`` into
+``data/lexicons/it_lexicon.tsv``; see ``data/lexicons/README.md`` and
+docs/decisions/0003-italian-sentiment-lexicon.md.
 """
 
 from __future__ import annotations
