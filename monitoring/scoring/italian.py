@@ -215,13 +215,6 @@ class ItalianSentimentAnalyzer(ScoringCore):
 
     def _pieces(self, text: str) -> list[Piece]:
         """The text's tokens, phrases merged, with what the rules read of each."""
-        if not text.isascii() and _HIGH.search(text):  # curly quotes or emoji may be present
-            text = _EMOJI_NOISE.sub("", text.replace("’", "'").replace("‘", "'"))
-            text = _EMOJI.sub(r" \g<0> ", text)
-        if _GLUED_HINT.search(text):  # rare: a quick scan first, the look-behind scan if needed
-            text = _GLUED.sub(r"\1 ", text)
-        if "#" in text:  # "#GovernoLadro" reads as "Governo Ladro"
-            text = _CAMEL_HASHTAG.sub(lambda m: _CAMEL_CUT.sub(" ", m.group()), text)
         get = self._raw_cache.get
         split = self._split_raw
         pieces = list(
@@ -234,24 +227,23 @@ class ItalianSentimentAnalyzer(ScoringCore):
         return self._join_phrases(pieces)
 
     def _split_raw(self, raw: str) -> tuple[Piece, ...]:
-        """One whitespace-separated chunk -> its pieces (none for bare punctuation, or the
-        clause mark when it closes a clause). Emoticons such as ":-)" or "<3" stay whole."""
-        lower = raw.lower()
-        if lower in self.lexicon:
-            pieces: tuple[Piece, ...] = (self._piece(raw, lower, False),)
+        """One whitespace-separated chunk of the text -> its pieces, cached.
+
+        The rewrites (emoji set apart, curly quotes, punctuation glued between words,
+        camel-case hashtags) never cross whitespace, so they run here, once per distinct
+        chunk, instead of scanning every text."""
+        chunk = raw
+        if not chunk.isascii() and _HIGH.search(chunk):  # curly quotes or emoji
+            chunk = _EMOJI_NOISE.sub("", chunk.replace("’", "'").replace("‘", "'"))
+            chunk = _EMOJI.sub(r" \g<0> ", chunk)
+        if _GLUED_HINT.search(chunk):  # rare: a quick scan first, the look-behind scan if needed
+            chunk = _GLUED.sub(r"\1 ", chunk)
+        if "#" in chunk:  # "#GovernoLadro" reads as "Governo Ladro"
+            chunk = _CAMEL_HASHTAG.sub(lambda m: _CAMEL_CUT.sub(" ", m.group()), chunk)
+        if chunk is raw:
+            pieces = self._cut(raw)
         else:
-            stripped = raw.strip(_PUNCT_NO_APOSTROPHE).lstrip("'")
-            end = raw[-1] in _CLAUSE_END or (not stripped and any(c in _CLAUSE_END for c in raw))
-            if not stripped:
-                pieces = (_CLAUSE_MARK,) if end else ()
-            elif "'" not in stripped:
-                pieces = (self._piece(stripped, stripped.lower(), end),)
-            else:
-                cut = _split_elision(stripped)
-                last = len(cut) - 1
-                pieces = tuple(
-                    self._piece(p, p.lower(), end and k == last) for k, p in enumerate(cut)
-                )
+            pieces = tuple(chain.from_iterable(self._cut(part) for part in chunk.split()))
         # Chunks with digits (ticket numbers, times, prices, handles like user123) seldom come
         # back, and cheap to cut again; kept out, they leave the cache small enough to stay in
         # the processor's cache.
@@ -260,6 +252,22 @@ class ItalianSentimentAnalyzer(ScoringCore):
                 self._raw_cache.clear()
             self._raw_cache[raw] = pieces
         return pieces
+
+    def _cut(self, raw: str) -> tuple[Piece, ...]:
+        """One rewritten chunk -> its pieces (none for bare punctuation, or the clause mark
+        when it closes a clause). Emoticons such as ":-)" or "<3" stay whole."""
+        lower = raw.lower()
+        if lower in self.lexicon:
+            return (self._piece(raw, lower, False),)
+        stripped = raw.strip(_PUNCT_NO_APOSTROPHE).lstrip("'")
+        end = raw[-1] in _CLAUSE_END or (not stripped and any(c in _CLAUSE_END for c in raw))
+        if not stripped:
+            return (_CLAUSE_MARK,) if end else ()
+        if "'" not in stripped:
+            return (self._piece(stripped, stripped.lower(), end),)
+        cut = _split_elision(stripped)
+        last = len(cut) - 1
+        return tuple(self._piece(p, p.lower(), end and k == last) for k, p in enumerate(cut))
 
     def _piece(self, token: str, lower: str, end: bool) -> Piece:
         if lower in _NOT_SCORED:
