@@ -524,12 +524,12 @@ def team_flagged_posts(
     conn: duckdb.DuckDBPyConnection, f: Filters, team_id: str, limit: int = 200
 ) -> pd.DataFrame:
     """A team's flagged posts in the slice, riskiest first, with the latest decision."""
-    where, params = staff_slice(replace(f, teams=(team_id,)))
+    where, params, posts = _staff_posts(conn, replace(f, teams=(team_id,)))
     # Rank on narrow columns first; fetch the texts of the few winners only.
     sql = f"""
         WITH top AS (
             SELECT i.item_id, fl.iso_week, fl.risk
-            FROM items i
+            FROM {posts} i
             JOIN flags fl ON fl.item_id = i.item_id AND fl.active
             WHERE {where}
             ORDER BY fl.risk DESC, i.created_at DESC
@@ -924,19 +924,27 @@ def failed_alerts(conn: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 # --- policy -------------------------------------------------------------------------------
 
 
+def _staff_posts(conn: duckdb.DuckDBPyConnection, f: Filters) -> tuple[str, list, str]:
+    """The slice's staff posts: conditions, parameters and the table (alias i) to join —
+    the narrow ``staff_items`` when the rollups are usable, else ``items``."""
+    if _rolled(conn, f):
+        return (*_staff_items_where(f), "staff_items")
+    return (*staff_slice(f), "items")
+
+
 def rule_stats(conn: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
     """Per policy rule: hits and posts hit on staff posts in the slice, and review outcomes.
 
     precision = confirmed / (confirmed + dismissed) over hit posts with a decision; escalated
     posts count as neither.
     """
-    where, params = staff_slice(f)
+    where, params, posts = _staff_posts(conn, f)
     sql = f"""
         WITH h AS (
             SELECT h.rule_id, h.category, h.severity, h.item_id
             FROM hits h
             JOIN scores s ON s.item_id = h.item_id AND s.policy_version = h.policy_version
-            JOIN items i ON i.item_id = h.item_id
+            JOIN {posts} i ON i.item_id = h.item_id
             WHERE {where}
         )
         SELECT h.rule_id, any_value(h.category) AS category,
@@ -959,13 +967,13 @@ def rule_stats(conn: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
 
 def rule_volume(conn: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
     """Policy hits on staff posts per time bucket and category."""
-    where, params = staff_slice(f)
+    where, params, posts = _staff_posts(conn, f)
     bucket, bparams = _bucket(f)
     sql = f"""
         SELECT {bucket} AS bucket, h.category, count(*) AS hits
         FROM hits h
         JOIN scores s ON s.item_id = h.item_id AND s.policy_version = h.policy_version
-        JOIN items i ON i.item_id = h.item_id
+        JOIN {posts} i ON i.item_id = h.item_id
         WHERE {where}
         GROUP BY ALL ORDER BY bucket, h.category
     """
@@ -1021,12 +1029,18 @@ def _rolled_mention_buckets(conn: duckdb.DuckDBPyConnection, f: Filters) -> pd.D
     return _df(conn, sql, bparams + params + answer_params)
 
 
+def _staff_items_where(f: Filters) -> tuple[str, list]:
+    """The slice's staff posts as conditions on ``staff_items i`` (staff_slice on items)."""
+    return rollup_where(f, "i", "staff", "created_at")
+
+
 def _flags_in_slice(f: Filters, group: str) -> tuple[str, list]:
-    """Active flags of the staff posts in the slice, counted per ``group`` (SQL on items i)."""
-    where, params = staff_slice(f)
+    """Active flags of the staff posts in the slice, counted per ``group`` (SQL on
+    ``staff_items i``)."""
+    where, params = _staff_items_where(f)
     sql = f"""
         SELECT {group} AS grp, count(*) AS flagged
-        FROM flags fl JOIN items i ON i.item_id = fl.item_id
+        FROM flags fl JOIN staff_items i ON i.item_id = fl.item_id
         WHERE fl.active AND {where} GROUP BY 1
     """
     return sql, params
@@ -1085,7 +1099,7 @@ confirmed AS (
     SELECT i.team_id, count(*) AS confirmed
     FROM (SELECT item_id, arg_max(decision, review_id) AS decision
           FROM reviews GROUP BY item_id) d
-    JOIN items i ON i.item_id = d.item_id
+    JOIN staff_items i ON i.item_id = d.item_id
     WHERE d.decision = 'confirmed' AND {staff_items_where}
     GROUP BY ALL
 ),
@@ -1125,7 +1139,7 @@ def _rolled_team_activity(conn: duckdb.DuckDBPyConnection, f: Filters) -> pd.Dat
     answer_where, answer_params = _answer_rollup(unteamed)
     staff_where, staff_params = _staff_rollup(unteamed)
     flags_sql, flags_params = _flags_in_slice(unteamed, "i.team_id")
-    items_where, items_params = staff_slice(unteamed)
+    items_where, items_params = _staff_items_where(unteamed)
     team_where, team_params = "TRUE", []
     if f.teams:
         team_where, team_params = f"t.team_id IN ({_marks(f.teams)})", list(f.teams)
@@ -1305,6 +1319,7 @@ def _rolled_team_members(conn: duckdb.DuckDBPyConnection, f: Filters, team_id: s
     where, params = _staff_rollup(team)
     items_where, items_params = staff_slice(team)
     flags_sql, flags_params = _flags_in_slice(team, "i.member_id")
+    staff_items_where, staff_items_params = _staff_items_where(team)
     # A first answer's row in ``responses`` carries its reply's time (responded_at), team and
     # member, and a reply is on its mention's platform: without a channel filter the answers
     # need no item. With one, the reply's channel comes from items.
@@ -1336,8 +1351,8 @@ def _rolled_team_members(conn: duckdb.DuckDBPyConnection, f: Filters, team_id: s
         ),
         risk AS (
             SELECT i.member_id, avg(sc.risk) AS mean_risk
-            FROM items i JOIN scores sc ON sc.item_id = i.item_id
-            WHERE {items_where} GROUP BY ALL
+            FROM staff_items i JOIN scores sc ON sc.item_id = i.item_id
+            WHERE {staff_items_where} GROUP BY ALL
         ),
         flagged AS ({flags_sql}),
         answers AS ({answers})
@@ -1352,5 +1367,5 @@ def _rolled_team_members(conn: duckdb.DuckDBPyConnection, f: Filters, team_id: s
         WHERE m.team_id = ?
         ORDER BY flagged DESC, staff_posts DESC, m.name
     """
-    all_params = params + items_params + flags_params + answer_params + [team_id]
+    all_params = params + staff_items_params + flags_params + answer_params + [team_id]
     return _df(conn, sql, all_params)

@@ -9,6 +9,8 @@ milliseconds from these tables (docs/decisions/0008-rollups.md):
   reply-or-not, with compound sums.
 - ``answer_facts``: one narrow row per answered mention (``responses`` with the mention's platform
   and channel), so medians and percentiles of answer times stay exact.
+- ``staff_items``: each staff post's time, platform, channel, team and member (a fifth of the
+  items, six narrow columns): flags, scores and hits join it instead of ``items``.
 - ``competitor_mentions``: one row per (mention, competitor) whose text names the competitor, for
   share of voice; the regex runs once per item here, not on every page view.
 
@@ -41,6 +43,7 @@ TEXT_MARK = "rollup.text_item_id"  # the highest item_id matched against the com
 COMPETITORS_KEY = "rollup.competitors"  # JSON [[name, [terms...]], ...] the matches were made with
 
 Competitors = Sequence[tuple[str, Sequence[str]]]
+TABLES = ("mention_hours", "staff_hours", "answer_facts", "staff_items", "competitor_mentions")
 
 TABLES_SQL = """
 CREATE TABLE mention_hours (
@@ -78,6 +81,14 @@ CREATE TABLE answer_facts (
     team_id VARCHAR,
     member_id VARCHAR,
     minutes DOUBLE NOT NULL
+);
+CREATE TABLE staff_items (          -- a staff post's fixed facts, for joins with flags/scores
+    item_id BIGINT NOT NULL,
+    created_at TIMESTAMP NOT NULL,
+    platform VARCHAR NOT NULL,
+    channel_id VARCHAR,
+    team_id VARCHAR,
+    member_id VARCHAR
 );
 CREATE TABLE competitor_mentions (
     item_id BIGINT NOT NULL,
@@ -121,6 +132,13 @@ INSERT INTO answer_facts
 SELECT r.mention_id, r.mention_at, i.platform, i.channel_id, r.team_id, r.member_id, r.minutes
 FROM responses r JOIN items i ON i.item_id = r.mention_id
 WHERE i.kind = 'mention' AND {scope} {responses_too}
+"""
+
+# A staff post's time, platform, channel, team and member never change: new ones are appended.
+_STAFF_ITEMS = """
+INSERT INTO staff_items
+SELECT item_id, created_at, platform, channel_id, team_id, member_id
+FROM items WHERE kind = 'staff' AND item_id > $after
 """
 
 # Two scopes: the touched hours (rebuilt whole) and the new items outside them (added). Each
@@ -231,6 +249,7 @@ def refresh(conn: duckdb.DuckDBPyConnection, texts: bool = True) -> None:
         _insert(conn, "hours", {"lo": bounds[0], "hi": bounds[1] + timedelta(hours=1)})
     if top_item > after:
         _insert(conn, "new", {"after": after})
+        conn.execute(_STAFF_ITEMS, {"after": after})
     conn.execute("DROP TABLE _rollup_hours")
     _set(conn, ITEM_MARK, str(top_item))
     _set(conn, COUNT_MARK, str(count))
@@ -286,7 +305,7 @@ def use_competitors(conn: duckdb.DuckDBPyConnection, competitors: Competitors) -
 
 
 def _has_tables(conn: duckdb.DuckDBPyConnection) -> bool:
-    sql = "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'competitor_mentions'"
+    sql = "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'staff_items'"
     return bool(_one(conn, sql))
 
 
@@ -340,7 +359,7 @@ def insert_competitor_matches(
 
 
 def _clear(conn: duckdb.DuckDBPyConnection) -> None:
-    for table in ("mention_hours", "staff_hours", "answer_facts", "competitor_mentions"):
+    for table in TABLES:
         conn.execute(f"DELETE FROM {table}")  # noqa: S608 - code constants
     marks = [ITEM_MARK, SCORED_MARK, COUNT_MARK, TEXT_MARK]
     conn.execute("DELETE FROM meta WHERE key IN (?, ?, ?, ?)", marks)
@@ -363,6 +382,8 @@ CREATE TEMP TABLE _rollup_hours AS SELECT NULL::TIMESTAMP AS hour WHERE FALSE;
         sql.format(**_SCOPES["new"]).replace("$after", "0")
         for sql in (_MENTION_ROWS, _STAFF_ROWS, _ANSWER_ROWS)
     )
+    + ";\n"
+    + _STAFF_ITEMS.replace("$after", "0")
     + """;
 DROP TABLE _rollup_hours;
 INSERT INTO meta SELECT 'rollup.item_id', coalesce(max(item_id), 0)::VARCHAR FROM items

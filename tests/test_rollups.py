@@ -90,6 +90,9 @@ CALLS = [
     ("team_channels", "marketing"),
     ("team_members", "customer_care"),
     ("team_members", "social_hub"),
+    ("team_flagged_posts", "customer_care"),
+    ("rule_stats",),
+    ("rule_volume",),
     ("team_volume",),
     ("channel_activity",),
     ("channel_team_matrix",),
@@ -148,6 +151,7 @@ def _snapshot(conn) -> dict[str, list]:
         "staff_hours": "hour, platform, channel_id, team_id, member_id, label, is_reply",
         "answer_facts": "mention_id, mention_at, platform, channel_id, team_id, member_id, minutes",
         "competitor_mentions": "item_id, created_at, platform, channel_id, competitor",
+        "staff_items": "item_id, created_at, platform, channel_id, team_id, member_id",
     }
     values = {
         "mention_hours": "sum(mentions), sum(reach), max(top_reach), round(sum(compound_sum), 9),"
@@ -155,6 +159,7 @@ def _snapshot(conn) -> dict[str, list]:
         "staff_hours": "sum(posts), round(sum(compound_sum), 9), sum(compound_n)",
         "answer_facts": "count(*)",
         "competitor_mentions": "count(*)",
+        "staff_items": "count(*)",
     }
     return {
         table: sorted(
@@ -295,7 +300,7 @@ def test_migration_builds_rollups_from_existing_data(demo_db: Path):
     with db.opened(demo_db) as conn:
         kept = _snapshot(conn)
         conn.execute("BEGIN TRANSACTION")
-        for table in ("mention_hours", "staff_hours", "answer_facts", "competitor_mentions"):
+        for table in rollups.TABLES:
             conn.execute(f"DROP TABLE {table}")
         conn.execute("DELETE FROM meta WHERE key LIKE 'rollup.%'")
         conn.execute("DELETE FROM schema_version WHERE version = 4")
