@@ -238,17 +238,42 @@ SELECT count(*) FROM items i
 WHERE NOT EXISTS (SELECT 1 FROM scores s WHERE s.item_id = i.item_id AND s.policy_version = ?)
 """
 
+# The last item_id of the next batch: the top-n of the pending ids alone. Selecting the rows'
+# text with ORDER BY ... LIMIT instead makes DuckDB read the text of every item after ``after``
+# (the whole rest of the table) before it keeps the first n.
+_BATCH_END = """
+SELECT max(item_id) FROM (
+    SELECT i.item_id FROM items i
+    WHERE i.kind = $kind AND i.item_id > $after
+      AND NOT EXISTS (
+          SELECT 1 FROM scores s
+          WHERE s.item_id = i.item_id AND s.item_id > $after AND s.policy_version = $version
+      )
+    ORDER BY i.item_id
+    LIMIT $limit
+)
+"""
+
+# The batch's pending items: those of the kind in (after, last] (exactly the top-n above).
 _PENDING = """
 SELECT {columns}
 FROM items i
-WHERE i.kind = $kind AND i.item_id > $after
+WHERE i.kind = $kind AND i.item_id > $after AND i.item_id <= $last
   AND NOT EXISTS (
       SELECT 1 FROM scores s
-      WHERE s.item_id = i.item_id AND s.item_id > $after AND s.policy_version = $version
+      WHERE s.item_id = i.item_id AND s.item_id > $after AND s.item_id <= $last
+        AND s.policy_version = $version
   )
-ORDER BY i.item_id
-LIMIT $limit
 """
+
+
+def _batch_params(conn: duckdb.DuckDBPyConnection, params: dict[str, Any]) -> dict | None:
+    """``params`` with the batch's ``last`` item_id; None when nothing is pending."""
+    last = db.scalar(conn, _BATCH_END, params)
+    if last is None:
+        return None
+    return {**{k: v for k, v in params.items() if k != "limit"}, "last": last}
+
 
 # A mention batch's distinct texts, with the facts of those scored earlier in the run
 # (``_done``) and a mark on those still being scored for the previous batch (``_flight``).
@@ -363,34 +388,39 @@ def _read_mentions(
     params = {"kind": "mention", "after": after, "version": version, "limit": limit}
     done, flight = _with_found(facts.done()), _with_found(facts.flight)
 
-    def work(conn: duckdb.DuckDBPyConnection) -> pa.Table:
+    def work(conn: duckdb.DuckDBPyConnection) -> pa.Table | None:
+        batch = _batch_params(conn, params)
+        if batch is None:
+            return None
         conn.register("_done", done)
         conn.register("_flight", flight)
         try:
-            return conn.sql(_MENTION_TEXTS, params=params).to_arrow_table()
+            return conn.sql(_MENTION_TEXTS, params=batch).to_arrow_table()
         finally:
             conn.unregister("_done")
             conn.unregister("_flight")
 
-    table = db.read(path, work)
-    return table if table.num_rows else None
+    return db.read(path, work)
 
 
 def _read_staff(
     path: Path, zone: str, after: int, version: str, limit: int, member_days: pa.Table
 ) -> pa.Table | None:
     """The batch's staff posts with their context (``_STAFF_POSTS``); None when none is pending."""
-    params = {"kind": "staff", "zone": zone, "after": after, "version": version, "limit": limit}
+    params = {"kind": "staff", "after": after, "version": version, "limit": limit}
 
-    def work(conn: duckdb.DuckDBPyConnection) -> pa.Table:
+    def work(conn: duckdb.DuckDBPyConnection) -> pa.Table | None:
+        batch = _batch_params(conn, params)
+        if batch is None:
+            return None
+        batch["zone"] = zone
         conn.register("_member_days", member_days)
         try:
-            return conn.sql(_STAFF_POSTS, params=params).to_arrow_table()
+            return conn.sql(_STAFF_POSTS, params=batch).to_arrow_table()
         finally:
             conn.unregister("_member_days")
 
-    table = db.read(path, work)
-    return table if table.num_rows else None
+    return db.read(path, work)
 
 
 def _member_days(path: Path, zone: str) -> pa.Table:
