@@ -41,9 +41,12 @@ def _ingest_loop(db_path: Path, folder: Path, stop: Path) -> subprocess.Popen:
                         "text": f"Bolletta {{i}} del giro {{round_no}}: ancora un errore?",
                         "created_at": (start + timedelta(minutes=i)).isoformat(),
                     }}) + "\\n")
-            subprocess.run([sys.executable, "-m", "monitoring", "--db", {str(db_path)!r},
-                            "import", str(path), "--platform", "x", "--format", "ndjson"],
-                           check=True, capture_output=True)
+            done = subprocess.run([sys.executable, "-m", "monitoring", "--db", {str(db_path)!r},
+                                   "import", str(path), "--platform", "x", "--format", "ndjson"],
+                                  capture_output=True, text=True)
+            if done.returncode:
+                sys.exit(f"import round {{round_no}} exited {{done.returncode}}: "
+                         f"{{done.stdout[-2000:]}} {{done.stderr[-2000:]}}")
             print(round_no, flush=True)
         """
     )
