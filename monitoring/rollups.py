@@ -150,7 +150,7 @@ _SCOPES = {
         "scope": "i.created_at >= $lo AND i.created_at < $hi"
         " AND date_trunc('hour', i.created_at) IN (SELECT hour FROM _rollup_hours)",
         "scores_too": "",
-        "responses_too": "",
+        "responses_too": "AND r.mention_at >= $lo AND r.mention_at < $hi",
     },
     "new": {
         "scope": "i.item_id > $after"
@@ -245,8 +245,13 @@ def refresh(conn: duckdb.DuckDBPyConnection, texts: bool = True) -> None:
         hours = "(SELECT hour FROM _rollup_hours)"
         conn.execute(f"DELETE FROM mention_hours WHERE hour IN {hours}")
         conn.execute(f"DELETE FROM staff_hours WHERE hour IN {hours}")
-        conn.execute(f"DELETE FROM answer_facts WHERE date_trunc('hour', mention_at) IN {hours}")
-        _insert(conn, "hours", {"lo": bounds[0], "hi": bounds[1] + timedelta(hours=1)})
+        span = {"lo": bounds[0], "hi": bounds[1] + timedelta(hours=1)}
+        conn.execute(  # the range lets DuckDB skip row groups; the IN picks the hours
+            "DELETE FROM answer_facts WHERE mention_at >= $lo AND mention_at < $hi"
+            f" AND date_trunc('hour', mention_at) IN {hours}",
+            span,
+        )
+        _insert(conn, "hours", span)
     if top_item > after:
         _insert(conn, "new", {"after": after})
         conn.execute(_STAFF_ITEMS, {"after": after})
