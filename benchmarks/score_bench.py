@@ -168,7 +168,6 @@ def speed(args: argparse.Namespace) -> None:
         org = load_org(DATA_DIR / "org.yaml")
         cpu_before, main_before = _cpu_seconds(), _cpu_seconds(children=False)
         result = score_pending(path, policy, org, workers=args.workers, progress=True)
-        time.sleep(0.3)  # the fork server reaps the exited workers (their CPU is counted then)
         cpu_per_item = (_cpu_seconds() - cpu_before) / result.scored * 1e6
         main_per_item = (_cpu_seconds(children=False) - main_before) / result.scored * 1e6
         rate = result.scored / result.seconds
@@ -183,8 +182,9 @@ def speed(args: argparse.Namespace) -> None:
 
 def _cpu_seconds(children: bool = True) -> float:
     """CPU time of this process (all its threads, DuckDB's included) plus, with ``children``,
-    its finished children and the scoring pool's fork server with the workers it forked and
-    reaped (they are not this process's children)."""
+    its finished children: the scoring pool's fork server, stopped and waited for at the end of
+    the run, brings the workers it forked and reaped. A fork server still running (a Python
+    without ``ForkServer._stop``) is counted with psutil."""
     own = resource.getrusage(resource.RUSAGE_SELF)
     total = own.ru_utime + own.ru_stime
     if children:

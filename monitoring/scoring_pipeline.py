@@ -447,6 +447,7 @@ class _Pool:
         self.staff_cache: dict[tuple[str, str | None], TextFacts] = {}
         self.executor: ProcessPoolExecutor | None = None
         self._starting: threading.Thread | None = None
+        self._forked = False  # a fork server was started for this pool
         if workers > 1:
             # Starting the pool waits for the fork server to import the code and build the
             # analyzers (~1 s): do it in the background while the first batch is read.
@@ -459,6 +460,7 @@ class _Pool:
         try:
             context = multiprocessing.get_context("forkserver")  # no fork after DuckDB threads
             context.set_forkserver_preload([PRELOAD])
+            self._forked = True
             _start_fork_server()
             executor = ProcessPoolExecutor(
                 max_workers=workers,
@@ -482,7 +484,10 @@ class _Pool:
         """``task(*args)`` in a worker, or ``inline(*args)`` here; a future either way."""
         executor = self._ready()
         if executor is not None:
-            return executor.submit(task, *args)
+            try:
+                return executor.submit(task, *args)
+            except BrokenProcessPool:
+                self._broken()
         done: Future = Future()
         done.set_result(inline(*args))
         return done
@@ -493,14 +498,14 @@ class _Pool:
         try:
             return future.result()
         except BrokenProcessPool:
-            if self.executor is not None:
-                print(
-                    "score: a worker process died; continuing in the main process",
-                    file=sys.stderr,
-                )
-                self.executor.shutdown(wait=False, cancel_futures=True)
-                self.executor = None
+            self._broken()
             return inline(*args)
+
+    def _broken(self) -> None:
+        if self.executor is not None:
+            print("score: a worker process died; continuing in the main process", file=sys.stderr)
+            self.executor.shutdown(wait=False, cancel_futures=True)
+            self.executor = None
 
     def mention_inline(self, texts: list[str], hints: list[str | None]) -> pa.RecordBatch:
         return mention_facts(self.engine, texts, hints)
@@ -512,6 +517,8 @@ class _Pool:
         executor = self._ready()
         if executor is not None:
             executor.shutdown()
+        if self._forked:
+            _stop_fork_server()
 
 
 def _start_fork_server() -> None:
@@ -527,6 +534,15 @@ def _start_fork_server() -> None:
             del os.environ["PYTHONPATH"]
         else:
             os.environ["PYTHONPATH"] = old
+
+
+def _stop_fork_server() -> None:
+    """Stop the fork server (and wait for it): it holds the analyzers' memory, and a process
+    that scores once (the dashboard's first run) should not keep it. multiprocessing has no
+    public call for this; ``ForkServer._stop`` (Python 3.8+) closes its "alive" pipe."""
+    stop = getattr(multiprocessing.forkserver._forkserver, "_stop", None)
+    if stop is not None:
+        stop()
 
 
 # --- the run -------------------------------------------------------------------------------
