@@ -30,21 +30,24 @@ class Filters:
         hi = to_utc(self.end + timedelta(days=1)) if self.end else None
         return lo, hi
 
-    def where(self, alias: str = "i", team_column: str | None = None) -> tuple[str, list]:
+    def where(
+        self, alias: str = "i", team_column: str | None = None, time_column: str = "created_at"
+    ) -> tuple[str, list]:
         """SQL conditions (joined with AND, starting with TRUE) and their parameters.
 
         :param alias: the items table's alias in the caller's query (a code constant).
         :param team_column: column holding the team for the team filter; defaults to the
             item's own team (staff posts). Mentions have no team, so callers that want
             "mentions answered by these teams" pass a column of their own join.
+        :param time_column: the time column under ``alias`` (a rollup table's ``hour``).
         """
         clauses, params = ["TRUE"], []
         lo, hi = self.utc_bounds()
         if lo is not None:
-            clauses.append(f"{alias}.created_at >= ?")
+            clauses.append(f"{alias}.{time_column} >= ?")
             params.append(lo)
         if hi is not None:
-            clauses.append(f"{alias}.created_at < ?")
+            clauses.append(f"{alias}.{time_column} < ?")
             params.append(hi)
         for column, values in (
             (team_column or f"{alias}.team_id", self.teams),

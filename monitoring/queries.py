@@ -91,18 +91,8 @@ def rollup_where(
     mean on items. For mentions the team is its inbox: answered by it (``team_column``, the
     first answer's team, as ``responses`` holds one answer per mention) or on its channels.
     """
-    clauses, params = ["TRUE"], []
-    lo, hi = f.utc_bounds()
-    if lo is not None:
-        clauses.append(f"{alias}.{time_column} >= ?")
-        params.append(lo)
-    if hi is not None:
-        clauses.append(f"{alias}.{time_column} < ?")
-        params.append(hi)
-    for column, values in (("channel_id", f.channels), ("platform", f.platforms)):
-        if values:
-            clauses.append(f"{alias}.{column} IN ({_marks(values)})")
-            params.extend(values)
+    where, params = replace(f, teams=()).where(alias, time_column=time_column)
+    clauses = [where]
     if f.teams:
         marks = _marks(f.teams)
         if kind == "staff":

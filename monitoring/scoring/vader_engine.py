@@ -22,6 +22,7 @@ from __future__ import annotations
 import math
 import re
 import string
+from abc import ABC, abstractmethod
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
@@ -129,15 +130,15 @@ def scores_of(sentiments: list[float], text: str) -> dict[str, float]:
     }
 
 
-class ScoringCore:
+class ScoringCore(ABC):
     """From a text to VADER's scores, given the language's rules in ``valences``."""
 
     lexicon: dict[str, float]
 
+    @abstractmethod
     def valences(self, text: str) -> tuple[list[float], str]:
         """One valence per token after the language's rules, and the text whose ``!`` and
         ``?`` count as emphasis."""
-        raise NotImplementedError
 
     def compound(self, text: str) -> float:
         """VADER's compound score (-1..1, rounded to 4 places) alone: what the product stores."""
