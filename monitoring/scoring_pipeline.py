@@ -53,7 +53,11 @@ from monitoring.org import OrgConfig
 from monitoring.scoring.policy import Evaluation, PolicyConfig, PolicyEngine, Post, TextFacts
 from monitoring.scoring.risk import RiskInputs, risk_parts, risk_score
 
-BATCH_ITEMS = 50_000  # items per read/write transaction: bounded memory and lock time
+# Items per read/write transaction: bounded memory and lock time. Each batch pays fixed costs
+# (connections, a checkpoint, the rollups' refresh): on 1M items 200,000 instead of 50,000
+# took the main process from 12.0 to 7.7 CPU s and the run from 26.5 to 22.8 s; the write
+# holds the file ~1.7 s instead of ~0.9 s, and the main process peaks at 750 MB, not 480.
+BATCH_ITEMS = 200_000
 CHUNK_TEXTS = 2_000  # distinct mention texts (or staff posts) per task sent to a worker
 INLINE_BELOW = 2_000  # fewer pending items than this: score in-process (no pool start-up)
 CACHE_TEXTS = 200_000  # recently scored texts kept to catch reposts across batches

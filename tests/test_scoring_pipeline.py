@@ -310,6 +310,12 @@ def test_score_command_prints_counts(tmp_path, org, monkeypatch):
     assert again.exit_code == 0 and "scored 0 items" in again.stdout
 
 
+def test_score_command_batch_default_is_the_pipelines():
+    from monitoring.commands.score import BATCH_ITEMS as CLI_DEFAULT
+    from monitoring.scoring_pipeline import BATCH_ITEMS
+
+    assert CLI_DEFAULT == BATCH_ITEMS
+
 def test_score_command_rejects_a_bad_policy_before_touching_the_database(tmp_path, monkeypatch):
     from click.testing import CliRunner
 

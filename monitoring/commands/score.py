@@ -4,6 +4,8 @@ from monitoring.cli import cli, pass_settings
 from monitoring.org import load_org
 from monitoring.settings import Settings
 
+BATCH_ITEMS = 200_000  # monitoring.scoring_pipeline.BATCH_ITEMS (not imported: CLI start-up)
+
 
 @cli.command("score")
 @click.option(
@@ -11,7 +13,7 @@ from monitoring.settings import Settings
     help="Processes for language, sentiment and text rules (1 = this process only).",
 )  # fmt: skip
 @click.option(
-    "--batch", type=click.IntRange(100, 1_000_000), default=50_000, show_default=True,
+    "--batch", type=click.IntRange(100, 1_000_000), default=BATCH_ITEMS, show_default=True,
     help="Items per read/write transaction (the file is free between batches).",
 )  # fmt: skip
 @pass_settings
