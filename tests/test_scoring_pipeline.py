@@ -316,6 +316,7 @@ def test_score_command_batch_default_is_the_pipelines():
 
     assert CLI_DEFAULT == BATCH_ITEMS
 
+
 def test_score_command_rejects_a_bad_policy_before_touching_the_database(tmp_path, monkeypatch):
     from click.testing import CliRunner
 
