@@ -1,6 +1,8 @@
 """The risk formula: deviation with diminishing returns, log-scaled audience and reaction."""
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from monitoring.scoring.risk import (
     RiskInputs,
@@ -83,3 +85,58 @@ def test_description_names_the_configured_numbers():
     text = describe_risk_formula(RiskSettings(threshold=55))
     assert "≥ 55" in text
     assert "70×deviation" in text
+
+
+def reference_parts(inputs: RiskInputs, settings: RiskSettings) -> dict[str, float]:
+    """The formula as written in the module docstring, term by term (risk_parts reads the
+    settings once per settings object and must give exactly these floats)."""
+    from monitoring.scoring.risk import _log_share, reaction
+
+    hours = max(1.0, inputs.hours_observed or 1.0)
+    factors = {
+        "deviation": deviation(inputs.severities, settings),
+        "sentiment": max(0.0, -(inputs.compound or 0.0)),
+        "audience": _log_share(inputs.reach or 0, settings.reach_full),
+        "reaction": reaction(inputs.negative_replies, inputs.engagement / hours, settings),
+    }
+    weights = settings.mention if inputs.kind == "mention" else settings.staff
+    parts = {f"{name}_factor": round(value, 4) for name, value in factors.items()}
+    for name, value in factors.items():
+        parts[f"{name}_points"] = round(getattr(weights, name, 0.0) * value, 2)
+    return parts
+
+
+@given(
+    kind=st.sampled_from(["staff", "mention"]),
+    severities=st.lists(
+        st.tuples(st.sampled_from(["low", "medium", "high"]), st.floats(0, 3)), max_size=4
+    ),
+    compound=st.none() | st.floats(-1, 1),
+    reach=st.none() | st.integers(0, 10**10),
+    negative=st.integers(0, 10**6),
+    engagement=st.integers(0, 10**9),
+    hours=st.none() | st.floats(0, 10**4),
+    threshold=st.floats(0, 100),
+    reach_full=st.floats(1, 10**9),
+    medium=st.floats(0, 1),
+    staff_deviation=st.floats(0, 100),
+)
+def test_risk_parts_equal_the_formula_term_by_term(
+    kind, severities, compound, reach, negative, engagement, hours, threshold, reach_full,
+    medium, staff_deviation,
+):  # fmt: skip
+    settings = RiskSettings(
+        threshold=threshold,
+        reach_full=reach_full,
+        severity_points={"medium": medium},
+        staff={"deviation": staff_deviation},
+    )
+    inputs = RiskInputs(
+        kind=kind, severities=tuple(severities), compound=compound, reach=reach,
+        negative_replies=negative, engagement=engagement, hours_observed=hours,
+    )  # fmt: skip
+    expected = reference_parts(inputs, settings)
+    assert risk_parts(inputs, settings) == expected
+    assert risk_score(expected) == round(min(100.0, max(0.0, sum(
+        v for k, v in expected.items() if k.endswith("_points")
+    ))), 1)  # fmt: skip

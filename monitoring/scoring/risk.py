@@ -100,30 +100,83 @@ def reaction(negative_replies: int, velocity: float, settings: RiskSettings) -> 
     )
 
 
-_PARTS = ("deviation", "sentiment", "audience", "reaction")
-_FACTOR_KEYS = tuple(f"{name}_factor" for name in _PARTS)
-_POINT_KEYS = tuple(f"{name}_points" for name in _PARTS)
+@dataclass(frozen=True)
+class _Numbers:
+    """A ``RiskSettings``' numbers as plain floats: ``risk_parts`` runs once per staff post,
+    and reading nested pydantic models and recomputing the log denominators cost more than
+    the arithmetic itself (4.3 -> 1.5 µs)."""
+
+    severity_points: dict[str, float]
+    staff: tuple[float, float, float, float]  # deviation, sentiment, audience, reaction
+    mention: tuple[float, float, float, float]  # deviation is 0: mentions have no rules
+    log_reach_full: float
+    log_negative_full: float
+    log_velocity_full: float
+
+
+_NUMBERS: dict[int, tuple[RiskSettings, _Numbers]] = {}
+
+
+def _numbers(settings: RiskSettings) -> _Numbers:
+    cached = _NUMBERS.get(id(settings))
+    if cached is not None and cached[0] is settings:
+        return cached[1]
+    staff, mention = settings.staff, settings.mention
+    numbers = _Numbers(
+        severity_points=settings.severity_points.model_dump(),
+        staff=(staff.deviation, staff.sentiment, staff.audience, staff.reaction),
+        mention=(0.0, mention.sentiment, mention.audience, mention.reaction),
+        log_reach_full=math.log10(1 + settings.reach_full),
+        log_negative_full=math.log10(1 + settings.negative_replies_full),
+        log_velocity_full=math.log10(1 + settings.velocity_full),
+    )
+    if len(_NUMBERS) > 16:
+        _NUMBERS.clear()
+    _NUMBERS[id(settings)] = (settings, numbers)
+    return numbers
 
 
 def risk_parts(inputs: RiskInputs, settings: RiskSettings) -> dict[str, float]:
-    """The factors (each 0..1) and points (summing to the risk) of one post; the explanation."""
-    hours = max(1.0, inputs.hours_observed or 1.0)
-    factors = (
-        deviation(inputs.severities, settings),
-        max(0.0, -(inputs.compound or 0.0)),
-        _log_share(inputs.reach or 0, settings.reach_full),
-        reaction(inputs.negative_replies, inputs.engagement / hours, settings),
-    )
-    weights = settings.mention if inputs.kind == "mention" else settings.staff
-    parts = dict(zip(_FACTOR_KEYS, [round(value, 4) for value in factors], strict=True))
-    for key, name, value in zip(_POINT_KEYS, _PARTS, factors, strict=True):
-        parts[key] = round(getattr(weights, name, 0.0) * value, 2)  # a mention has no deviation
-    return parts
+    """The factors (each 0..1) and points (summing to the risk) of one post; the explanation.
+
+    The same arithmetic as ``deviation``, ``_log_share`` and ``reaction``, in the same order
+    (so the same floats), on the settings' numbers read once."""
+    n = _numbers(settings)
+    keep = 1.0
+    points = n.severity_points
+    for severity, weight in inputs.severities:
+        keep *= 1.0 - min(1.0, points[severity] * weight)
+    dev = 1.0 - keep
+    sent = max(0.0, -(inputs.compound or 0.0))
+    reach = inputs.reach or 0
+    aud = 0.0 if reach <= 0 else min(1.0, math.log10(1 + reach) / n.log_reach_full)
+    negative = inputs.negative_replies
+    velocity = inputs.engagement / max(1.0, inputs.hours_observed or 1.0)
+    rea = 0.6 * (
+        0.0 if negative <= 0 else min(1.0, math.log10(1 + negative) / n.log_negative_full)
+    ) + 0.4 * (0.0 if velocity <= 0 else min(1.0, math.log10(1 + velocity) / n.log_velocity_full))
+    w_dev, w_sent, w_aud, w_rea = n.mention if inputs.kind == "mention" else n.staff
+    return {
+        "deviation_factor": round(dev, 4),
+        "sentiment_factor": round(sent, 4),
+        "audience_factor": round(aud, 4),
+        "reaction_factor": round(rea, 4),
+        "deviation_points": round(w_dev * dev, 2),
+        "sentiment_points": round(w_sent * sent, 2),
+        "audience_points": round(w_aud * aud, 2),
+        "reaction_points": round(w_rea * rea, 2),
+    }
 
 
 def risk_score(parts: dict[str, float]) -> float:
     """Sum of the points in ``parts``, clamped to 0..100."""
-    total = sum(value for name, value in parts.items() if name.endswith("_points"))
+    # The four points in their order in ``parts`` (so the same float as summing them in a loop).
+    total = (
+        parts["deviation_points"]
+        + parts["sentiment_points"]
+        + parts["audience_points"]
+        + parts["reaction_points"]
+    )
     return round(min(100.0, max(0.0, total)), 1)
 
 
