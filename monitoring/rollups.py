@@ -144,31 +144,58 @@ FROM items WHERE kind = 'staff' AND item_id > $after
 # Two scopes: the touched hours (rebuilt whole) and the new items outside them (added). Each
 # takes its parameters as named ones; the time range lets DuckDB skip row groups by zone map.
 # A new item's score and response rows carry its (new) id: saying so lets DuckDB skip the old
-# row groups of scores and responses too (``scores_too``/``responses_too``).
+# row groups of scores and responses too (``scores_too``/``responses_too``). ``{hours}`` is the
+# table's own touched hours (``_HOURS``).
 _SCOPES = {
     "hours": {
         "scope": "i.created_at >= $lo AND i.created_at < $hi"
-        " AND date_trunc('hour', i.created_at) IN (SELECT hour FROM _rollup_hours)",
+        " AND date_trunc('hour', i.created_at) IN {hours}",
         "scores_too": "",
         "responses_too": "AND r.mention_at >= $lo AND r.mention_at < $hi",
     },
     "new": {
-        "scope": "i.item_id > $after"
-        " AND date_trunc('hour', i.created_at) NOT IN (SELECT hour FROM _rollup_hours)",
+        "scope": "i.item_id > $after AND date_trunc('hour', i.created_at) NOT IN {hours}",
         "scores_too": "AND s.item_id > $after",
         "responses_too": "AND r.mention_id > $after",
     },
 }
 
-# Hours whose aggregates an update since the watermarks may have changed (see module docstring).
+# Hours whose aggregates an update since the watermarks may have changed (see module docstring),
+# with the kind of item whose new score touched them (NULL: a new answer or a new parent link,
+# which every table reads).
 _TOUCHED_HOURS = """
 CREATE OR REPLACE TEMP TABLE _rollup_hours AS
-SELECT DISTINCT date_trunc('hour', created_at) AS hour FROM items
+SELECT DISTINCT date_trunc('hour', created_at) AS hour, kind FROM items
 WHERE item_id <= $after AND item_id IN (SELECT item_id FROM scores WHERE scored_at > $scored)
 UNION
-SELECT date_trunc('hour', mention_at) FROM responses WHERE reply_id > $after AND mention_id <= $after
+SELECT date_trunc('hour', mention_at), NULL FROM responses
+WHERE reply_id > $after AND mention_id <= $after
 UNION
-SELECT date_trunc('hour', created_at) FROM items WHERE parent_item_id > $after AND item_id <= $after
+SELECT date_trunc('hour', created_at), NULL FROM items
+WHERE parent_item_id > $after AND item_id <= $after
+"""
+
+# Each table's touched hours: a new score changes only the table of its item's kind
+# (answer_facts reads no scores at all). Rescoring the staff posts of a year then rebuilds
+# staff_hours alone, not every hour of mention_hours.
+_HOURS = {
+    "mention_hours": "(SELECT hour FROM _rollup_hours WHERE kind IS NULL OR kind = 'mention')",
+    "staff_hours": "(SELECT hour FROM _rollup_hours WHERE kind IS NULL OR kind = 'staff')",
+    "answer_facts": "(SELECT hour FROM _rollup_hours WHERE kind IS NULL)",
+}
+_ROWS = {"mention_hours": _MENTION_ROWS, "staff_hours": _STAFF_ROWS, "answer_facts": _ANSWER_ROWS}
+_DELETE = {
+    "mention_hours": "DELETE FROM mention_hours WHERE hour IN {hours}",
+    "staff_hours": "DELETE FROM staff_hours WHERE hour IN {hours}",
+    # the range lets DuckDB skip row groups; the IN picks the hours
+    "answer_facts": "DELETE FROM answer_facts WHERE mention_at >= $lo AND mention_at < $hi"
+    " AND date_trunc('hour', mention_at) IN {hours}",
+}
+_TOUCHED_COUNTS = """
+SELECT count(*) FILTER (WHERE kind IS NULL OR kind = 'mention'),
+       count(*) FILTER (WHERE kind IS NULL OR kind = 'staff'),
+       count(*) FILTER (WHERE kind IS NULL), min(hour), max(hour)
+FROM _rollup_hours
 """
 
 
@@ -240,20 +267,17 @@ def refresh(conn: duckdb.DuckDBPyConnection, texts: bool = True) -> None:
         after, scored = _marks(conn)
     params = {"after": after, "scored": scored}
     conn.execute(_TOUCHED_HOURS, params)
-    bounds = conn.execute("SELECT min(hour), max(hour) FROM _rollup_hours").fetchall()[0]
-    if bounds[0] is not None:
-        hours = "(SELECT hour FROM _rollup_hours)"
-        conn.execute(f"DELETE FROM mention_hours WHERE hour IN {hours}")
-        conn.execute(f"DELETE FROM staff_hours WHERE hour IN {hours}")
-        span = {"lo": bounds[0], "hi": bounds[1] + timedelta(hours=1)}
-        conn.execute(  # the range lets DuckDB skip row groups; the IN picks the hours
-            "DELETE FROM answer_facts WHERE mention_at >= $lo AND mention_at < $hi"
-            f" AND date_trunc('hour', mention_at) IN {hours}",
-            span,
-        )
-        _insert(conn, "hours", span)
+    *counts, lo, hi = conn.execute(_TOUCHED_COUNTS).fetchall()[0]
+    touched = [table for table, n in zip(_ROWS, counts, strict=True) if n]
+    if touched:
+        span = {"lo": lo, "hi": hi + timedelta(hours=1)}
+        for table in touched:
+            delete = _DELETE[table].format(hours=_HOURS[table])
+            conn.execute(delete, span if "$lo" in delete else None)
+            _insert(conn, table, "hours", span)
     if top_item > after:
-        _insert(conn, "new", {"after": after})
+        for table in _ROWS:
+            _insert(conn, table, "new", {"after": after})
         conn.execute(_STAFF_ITEMS, {"after": after})
     conn.execute("DROP TABLE _rollup_hours")
     _set(conn, ITEM_MARK, str(top_item))
@@ -264,9 +288,14 @@ def refresh(conn: duckdb.DuckDBPyConnection, texts: bool = True) -> None:
         _match_competitors(conn, top_item)
 
 
-def _insert(conn: duckdb.DuckDBPyConnection, scope: str, params: dict) -> None:
-    for sql in (_MENTION_ROWS, _STAFF_ROWS, _ANSWER_ROWS):
-        conn.execute(sql.format(**_SCOPES[scope]), params)
+def _insert(conn: duckdb.DuckDBPyConnection, table: str, scope: str, params: dict) -> None:
+    conn.execute(_rows_sql(table, scope, _HOURS[table]), params)
+
+
+def _rows_sql(table: str, scope: str, hours: str) -> str:
+    """``table``'s aggregation over the items of ``scope`` (``hours``: the touched hours)."""
+    parts = {key: sql.format(hours=hours) for key, sql in _SCOPES[scope].items()}
+    return _ROWS[table].format(**parts)
 
 
 def text_mark(conn: duckdb.DuckDBPyConnection) -> int:
@@ -384,8 +413,8 @@ MIGRATION_SQL = (
 CREATE TEMP TABLE _rollup_hours AS SELECT NULL::TIMESTAMP AS hour WHERE FALSE;
 """
     + ";\n".join(
-        sql.format(**_SCOPES["new"]).replace("$after", "0")
-        for sql in (_MENTION_ROWS, _STAFF_ROWS, _ANSWER_ROWS)
+        _rows_sql(table, "new", "(SELECT hour FROM _rollup_hours)").replace("$after", "0")
+        for table in _ROWS
     )
     + ";\n"
     + _STAFF_ITEMS.replace("$after", "0")
