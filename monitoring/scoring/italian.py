@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import string
 import unicodedata
+from collections.abc import Callable
 from itertools import chain, compress
 from operator import itemgetter
 from pathlib import Path
@@ -105,6 +106,7 @@ _GLUED = re.compile(r"(?<=[^\W\d_])([,;!?…]+|\.{2,})(?=[^\W\d_])")
 _GLUED_HINT = re.compile(r"[,;!?….][^\W\d_]")
 _CAMEL_HASHTAG = re.compile(r"#\w*[a-zà-ù][A-ZÀ-Ù]\w*")
 _CAMEL_CUT = re.compile(r"(?<=[a-zà-ù])(?=[A-ZÀ-Ù])")
+_ZERO_DIGITS = str.maketrans("123456789", "000000000")
 
 
 def fold_accents(word: str) -> str:
@@ -168,7 +170,10 @@ class ItalianSentimentAnalyzer(ScoringCore):
         self.folded = {fold_accents(k): v for k, v in self.lexicon.items()}
         self.folded.update(self.lexicon)
         self._cache: dict[str, float | None] = {}
-        self._raw_cache: dict[str, tuple[Piece, ...]] = {}
+        # Chunk -> its pieces; a miss cuts the chunk (and caches it unless it holds digits).
+        self._raw_cache = _Chunks(self._uncached_chunk)
+        self._chunk_pieces = self._raw_cache.__getitem__
+        self._shapes: dict[str, tuple[int, int, bool, bool] | tuple[()]] = {}
         # simplemma loads its Italian dictionary on first use (about a second): pay it here,
         # once per process, not inside the first batch a scoring worker times.
         simplemma.lemmatize("essere", lang="it")
@@ -176,6 +181,20 @@ class ItalianSentimentAnalyzer(ScoringCore):
         self._boosters = {w: v for w, v in BOOSTERS.items() if self.valence_of(w) is None}
         self._modifiers = (
             frozenset(self._boosters) | NEGATE | NEVER_SO[0] | PARTIAL_NEGATE | CONTRAST
+        )
+        # Every string a rule compares a word with, if it holds digits, with its digits as 0.
+        looked_up = chain(
+            self.lexicon,
+            self.folded,
+            chain.from_iterable(chain.from_iterable(self.phrases.values())),
+            self._modifiers,
+            _NOT_SCORED,
+            PRAISE,
+            NEVER_SO[1],
+            chain.from_iterable(NOT_NEGATING_AFTER.values()),
+        )
+        self._digit_words = frozenset(
+            w.translate(_ZERO_DIGITS) for w in looked_up if _DIGIT.search(w)
         )
 
     def _read_lexicon(self, path: Path) -> dict[str, float]:
@@ -215,16 +234,53 @@ class ItalianSentimentAnalyzer(ScoringCore):
 
     def _pieces(self, text: str) -> list[Piece]:
         """The text's tokens, phrases merged, with what the rules read of each."""
-        get = self._raw_cache.get
-        split = self._split_raw
-        pieces = list(
-            chain.from_iterable(
-                [entry if (entry := get(raw)) is not None else split(raw) for raw in text.split()]
-            )
-        )
+        pieces = list(chain.from_iterable(map(self._chunk_pieces, text.split())))
         if _CLAUSE_MARK in pieces:
             pieces = _mark_clause_ends(pieces)
         return self._join_phrases(pieces)
+
+    def _uncached_chunk(self, raw: str) -> tuple[Piece, ...]:
+        if raw.isascii() and _DIGIT.search(raw):
+            return self._digit_chunk(raw)
+        return self._split_raw(raw)
+
+    def _digit_chunk(self, raw: str) -> tuple[Piece, ...]:
+        """An ASCII chunk with digits ("12345).", "#pratica12345"): rebuilt from its shape (its
+        digits all read as 0) when that shape proved to be a single word-like piece that no
+        rule reads. Such chunks seldom recur, but their shapes do."""
+        shape = self._shapes.get(key := raw.translate(_ZERO_DIGITS))
+        if shape is None:
+            shape = self._shape_of(raw, key)
+            if len(self._shapes) > _CACHE_LIMIT:
+                self._shapes.clear()
+            self._shapes[key] = shape
+        if not shape:
+            return self._split_raw(raw)
+        start, stop, end, upper = shape
+        token = raw[start:stop]
+        lower = token.lower()
+        return ((token, lower, lower, end, upper, 0.0, False, end),)
+
+    def _shape_of(self, raw: str, key: str) -> tuple[int, int, bool, bool] | tuple[()]:
+        """Where ``raw``'s one piece lies in it, its clause end and capitals, if every chunk of
+        the same shape yields one such piece: no apostrophe, no rewrite, and no string the
+        rules look up reads the same with its digits as 0; else ()."""
+        token = raw.strip(_PUNCT_NO_APOSTROPHE)
+        start = len(raw) - len(raw.lstrip(_PUNCT_NO_APOSTROPHE))
+        key_lower = key.lower()
+        if (
+            "'" in raw
+            or key_lower in self._digit_words
+            or key_lower[start : start + len(token)] in self._digit_words
+        ):
+            return ()
+        pieces = self._split_raw(raw)
+        if len(pieces) != 1 or pieces[0][0] != token or raw[start : start + len(token)] != token:
+            return ()
+        _, lower, folded, end, upper, valence, head, modifier = pieces[0]
+        if folded != lower or valence != 0.0 or head or modifier != end:
+            return ()
+        return (start, start + len(token), end, upper)
 
     def _split_raw(self, raw: str) -> tuple[Piece, ...]:
         """One whitespace-separated chunk of the text -> its pieces, cached.
@@ -441,6 +497,18 @@ class ItalianSentimentAnalyzer(ScoringCore):
         elif partial:
             valence *= PARTIAL_SCALAR
         return valence
+
+
+class _Chunks(dict):
+    """The chunk cache: a missing chunk is cut by ``cut`` (which stores it or not), so a text's
+    look-ups run as one ``map``."""
+
+    def __init__(self, cut: Callable[[str], tuple[Piece, ...]]) -> None:
+        super().__init__()
+        self._cut = cut
+
+    def __missing__(self, raw: str) -> tuple[Piece, ...]:
+        return self._cut(raw)
 
 
 # Boosters and negations carry no valence of their own.
