@@ -14,7 +14,7 @@ import re
 import string
 import unicodedata
 from collections.abc import Callable
-from itertools import chain, compress
+from itertools import chain, compress, count, islice
 from operator import itemgetter
 from pathlib import Path
 
@@ -132,13 +132,14 @@ def _split_elision(token: str) -> list[str]:
 
 # A token as the rules read it: as written, lower case, accent-folded lower case, clause ends
 # after it, all capitals, valence before the rules (0.0 for unknown words, boosters and
-# negations), opens some phrase, and "modifier": a clause end or a word that the rules look
-# back for (booster, negation, contrast), so a window without one leaves a valence alone.
-Piece = tuple[str, str, str, bool, bool, float, bool, bool]
+# negations), opens some phrase, "modifier": a clause end or a word that the rules look
+# back for (booster, negation, contrast), so a window without one leaves a valence alone, and
+# comes second in some phrase.
+Piece = tuple[str, str, str, bool, bool, float, bool, bool, bool]
 _LOWER, _UPPER, _VALENCE, _HEAD, _MODIFIER = (itemgetter(k) for k in (1, 4, 5, 6, 7))
 # Stands for a chunk of bare punctuation that closes the clause before it ("bene , ma"); it is
 # dropped once it has marked that clause end. No real token is empty.
-_CLAUSE_MARK: Piece = ("", "", "", True, False, 0.0, False, True)
+_CLAUSE_MARK: Piece = ("", "", "", True, False, 0.0, False, True, False)
 
 
 class ItalianSentimentAnalyzer(ScoringCore):
@@ -166,6 +167,7 @@ class ItalianSentimentAnalyzer(ScoringCore):
             for words in entries:
                 if len(words) > 1:  # a one-word "phrase" would only rebuild its token
                     nexts.setdefault(words[1], []).append(words)
+        self._seconds = frozenset(chain.from_iterable(self._phrase_next.values()))
         self._merged: dict[tuple[str, bool], Piece] = {}
         self.folded = {fold_accents(k): v for k, v in self.lexicon.items()}
         self.folded.update(self.lexicon)
@@ -259,7 +261,7 @@ class ItalianSentimentAnalyzer(ScoringCore):
         start, stop, end, upper = shape
         token = raw[start:stop]
         lower = token.lower()
-        return ((token, lower, lower, end, upper, 0.0, False, end),)
+        return ((token, lower, lower, end, upper, 0.0, False, end, False),)
 
     def _shape_of(self, raw: str, key: str) -> tuple[int, int, bool, bool] | tuple[()]:
         """Where ``raw``'s one piece lies in it, its clause end and capitals, if every chunk of
@@ -277,8 +279,8 @@ class ItalianSentimentAnalyzer(ScoringCore):
         pieces = self._split_raw(raw)
         if len(pieces) != 1 or pieces[0][0] != token or raw[start : start + len(token)] != token:
             return ()
-        _, lower, folded, end, upper, valence, head, modifier = pieces[0]
-        if folded != lower or valence != 0.0 or head or modifier != end:
+        _, lower, folded, end, upper, valence, head, modifier, second = pieces[0]
+        if folded != lower or valence != 0.0 or head or second or modifier != end:
             return ()
         return (start, start + len(token), end, upper)
 
@@ -342,6 +344,7 @@ class ItalianSentimentAnalyzer(ScoringCore):
             valence,
             head,
             end or lower in self._modifiers,
+            folded in self._seconds,
         )
 
     def _join_phrases(self, pieces: list[Piece]) -> list[Piece]:
@@ -352,8 +355,8 @@ class ItalianSentimentAnalyzer(ScoringCore):
         out: list[Piece] = []
         done = 0  # pieces before this index are already in the output
         for i in compress(range(size - 1), map(_HEAD, pieces)):
-            if i < done:
-                continue  # inside a phrase matched just before
+            if i < done or not pieces[i + 1][8]:
+                continue  # inside a phrase matched just before, or no phrase's second word next
             for words in following[pieces[i][2]].get(pieces[i + 1][2], ()):
                 n = len(words)
                 if (
@@ -436,7 +439,11 @@ class ItalianSentimentAnalyzer(ScoringCore):
 
     def compound(self, text: str) -> float:
         """VADER's compound score alone (what the product stores)."""
-        return compound_of(self.sentiments(text), text)
+        pieces = self._pieces(text)
+        if not pieces:
+            return 0.0
+        # Only the scored tokens: the others are 0.0, which leaves VADER's sum unchanged.
+        return compound_of(self._rule_valences(pieces)[1], text)
 
     def valences(self, text: str) -> tuple[list[float], str]:
         """``sentiments`` and the text itself, whose ``!`` and ``?`` count as emphasis."""
@@ -445,26 +452,34 @@ class ItalianSentimentAnalyzer(ScoringCore):
     def sentiments(self, text: str) -> list[float]:
         """One valence per token after the Italian rules (VADER's list before scoring)."""
         pieces = self._pieces(text)
+        sentiments = [0.0] * len(pieces)
+        for i, valence in zip(*self._rule_valences(pieces), strict=True):
+            sentiments[i] = valence
+        return sentiments
+
+    def _rule_valences(self, pieces: list[Piece]) -> tuple[list[int], list[float]]:
+        """The positions of the tokens that carry a valence, and their valences after the
+        rules; every other token's is 0.0."""
         n = len(pieces)
-        sentiments = [0.0] * n
         scored = list(compress(range(n), map(_VALENCE, pieces)))
         if not scored:
-            return sentiments  # nothing to shift, contrast or read as sarcasm
+            return scored, []  # nothing to shift, contrast or read as sarcasm
         caps = sum(map(_UPPER, pieces))  # VADER: capitals count when some, not all, are
         is_cap_diff = 0 < caps < n
+        values = []
         for i in scored:
-            valence = pieces[i][5]
-            if is_cap_diff and pieces[i][4]:
+            piece = pieces[i]
+            valence = piece[5]
+            if is_cap_diff and piece[4]:
                 valence += C_INCR if valence > 0 else -C_INCR
-            if any(map(_MODIFIER, pieces[max(0, i - NEGATION_WINDOW) : i])):
+            if i and any(map(_MODIFIER, pieces[max(0, i - NEGATION_WINDOW) : i])):
                 valence = self._shifted(pieces, i, valence, is_cap_diff)
-            sentiments[i] = valence
-        lowers = list(map(_LOWER, pieces))
-        if not CONTRAST.isdisjoint(lowers):
-            _contrast(lowers, scored, sentiments)
-        if not PRAISE.isdisjoint(lowers):
-            _sarcasm(lowers, scored, sentiments)
-        return sentiments
+            values.append(valence)
+        if not CONTRAST.isdisjoint(map(_LOWER, pieces)):
+            _contrast(pieces, scored, values)
+        if not PRAISE.isdisjoint([pieces[i][1] for i in scored]):
+            _sarcasm(pieces, scored, values)
+        return scored, values
 
     def _shifted(self, pieces: list[Piece], i: int, valence: float, is_cap_diff: bool) -> float:
         """Token ``i``'s valence (capitals applied) after the boosters and negations of the
@@ -523,32 +538,33 @@ def _sign(value: float) -> float:
     return 1.0 if value > 0 else -1.0
 
 
-def _sarcasm(lowers: list[str], scored: list[int], sentiments: list[float]) -> None:
+def _sarcasm(pieces: list[Piece], scored: list[int], values: list[float]) -> None:
     """Praise in a text whose other words are clearly negative is read as sarcasm: it
-    turns mildly negative instead of cancelling the complaint. In place; ``scored`` are the
-    positions that may hold a valence (every other one is 0.0)."""
-    praise = [k for k in scored if lowers[k] in PRAISE and sentiments[k] > 0]
+    turns mildly negative instead of cancelling the complaint. In place on ``values``, the
+    valences of the tokens at ``scored`` (every other token's is 0.0)."""
+    praise = [j for j, i in enumerate(scored) if pieces[i][1] in PRAISE and values[j] > 0]
     if not praise:
         return
-    rest = sum(sentiments[k] for k in scored if k not in praise)  # in text order, as before
+    rest = sum(v for j, v in enumerate(values) if j not in praise)  # in text order, as before
     if rest > SARCASM_TRIGGER:
         return
-    for k in praise:
-        sentiments[k] = abs(sentiments[k]) * SARCASM_SCALAR
+    for j in praise:
+        values[j] = abs(values[j]) * SARCASM_SCALAR
 
 
-def _contrast(lowers: list[str], scored: list[int], sentiments: list[float]) -> None:
+def _contrast(pieces: list[Piece], scored: list[int], values: list[float]) -> None:
     """After the first contrast word that does not open the text, the clause that follows
-    weighs more than the one before ("bello, ma carissimo" leans negative). In place, on the
-    positions that may hold a valence (``scored``)."""
-    k = next((i for i in range(1, len(lowers)) if lowers[i] in CONTRAST), 0)
+    weighs more than the one before ("bello, ma carissimo" leans negative). In place on
+    ``values``, the valences of the tokens at ``scored``."""
+    contrasts = map(CONTRAST.__contains__, map(_LOWER, islice(pieces, 1, None)))
+    k = next(compress(count(1), contrasts), 0)
     if not k:
         return
-    for i in scored:
+    for j, i in enumerate(scored):
         if i < k:
-            sentiments[i] = sentiments[i] * CONTRAST_BEFORE
+            values[j] = values[j] * CONTRAST_BEFORE
         elif i > k:
-            sentiments[i] = sentiments[i] * CONTRAST_AFTER
+            values[j] = values[j] * CONTRAST_AFTER
 
 
 def _mark_clause_ends(pieces: list[Piece]) -> list[Piece]:
@@ -558,6 +574,6 @@ def _mark_clause_ends(pieces: list[Piece]) -> list[Piece]:
         if piece is not _CLAUSE_MARK:
             out.append(piece)
         elif out:
-            token, lower, folded, _, upper, valence, head, _ = out[-1]
-            out[-1] = (token, lower, folded, True, upper, valence, head, True)
+            token, lower, folded, _, upper, valence, head, _, second = out[-1]
+            out[-1] = (token, lower, folded, True, upper, valence, head, True, second)
     return out

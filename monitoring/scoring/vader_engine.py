@@ -95,11 +95,21 @@ def compound_of(sentiments: list[float], text: str) -> float:
     if not sentiments:
         return 0.0
     sum_s = float(sum(sentiments))
-    if sum_s > 0:
-        sum_s += punctuation_emphasis(text)
-    elif sum_s < 0:
-        sum_s -= punctuation_emphasis(text)
-    return round(normalize(sum_s), 4)
+    if sum_s == 0:
+        return round(normalize(sum_s), 4)
+    # punctuation_emphasis and normalize inlined (same arithmetic): this runs on every text.
+    ep_count = text.count("!")
+    qm_count = text.count("?")
+    emphasis = (ep_count if ep_count < 4 else 4) * 0.292
+    if qm_count > 1:
+        emphasis += qm_count * 0.18 if qm_count <= 3 else 0.96
+    sum_s = sum_s + emphasis if sum_s > 0 else sum_s - emphasis
+    norm_score = sum_s / math.sqrt((sum_s * sum_s) + 15)
+    if norm_score < -1.0:
+        norm_score = -1.0
+    elif norm_score > 1.0:
+        norm_score = 1.0
+    return round(norm_score, 4)
 
 
 def scores_of(sentiments: list[float], text: str) -> dict[str, float]:
