@@ -23,7 +23,8 @@ import math
 import re
 import string
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from itertools import compress, count
 from pathlib import Path
 
 import vaderSentiment.vaderSentiment as _vader
@@ -202,7 +203,12 @@ class VaderEngine(ScoringCore):
         )
         # VADER's emoji are all outside ASCII: plain ASCII text skips the search.
         self._ascii_emoji = any(k.isascii() for k in singles)
-        self._tokens: dict[str, tuple[str, bool]] = {}
+        self._tokens = _Tokens(self._token)
+        self._token_of = self._tokens.__getitem__
+        # The words that get a valence of their own: in the lexicon and not boosters (built
+        # once; the tables are not changed after construction).
+        self._scorable = frozenset(w for w in self.lexicon if w not in self.boosters)
+        self._negation_words = self.negations | {"never", "without", *_SO_THIS}
 
     # --- text to tokens -----------------------------------------------------------------
 
@@ -219,13 +225,15 @@ class VaderEngine(ScoringCore):
 
         return self._emoji_re.sub(description, text)
 
-    def _token(self, raw: str) -> tuple[str, bool]:
-        """(lower case, all capitals) of a whitespace-separated chunk after VADER's rule:
-        punctuation stripped from both ends unless that leaves two characters or fewer
-        (so emoticons such as ":)" and ":D" stay whole)."""
+    def _token(self, raw: str) -> tuple[str, bool, bool]:
+        """(lower case, all capitals, may negate) of a whitespace-separated chunk after VADER's
+        rule: punctuation stripped from both ends unless that leaves two characters or fewer
+        (so emoticons such as ":)" and ":D" stay whole). "May negate": a word that the
+        negation rule reacts to (a negation, "never", "without", "so", "this")."""
         stripped = raw.strip(string.punctuation)
         word = raw if len(stripped) <= 2 else stripped
-        entry = (word.lower(), word.isupper())
+        lower = word.lower()
+        entry = (lower, word.isupper(), lower in self._negation_words or "n't" in lower)
         if len(self._tokens) >= _TOKEN_CACHE_LIMIT:
             self._tokens.clear()
         self._tokens[raw] = entry
@@ -239,21 +247,17 @@ class VaderEngine(ScoringCore):
         raws = text.split()
         if not raws:
             return [], text
-        get = self._tokens.get
-        token = self._token
-        lowers, uppers = zip(*[get(raw) or token(raw) for raw in raws], strict=True)
+        lowers, uppers, negating = zip(*map(self._token_of, raws), strict=True)
         n = len(lowers)
         caps = sum(uppers)
         is_cap_diff = 0 < n - caps < n
         sentiments: list[float] = [0] * n
-        lexicon = self.lexicon
-        boosters = self.boosters
-        for i, word in enumerate(lowers):
-            if word not in lexicon or word in boosters:
-                continue  # boosters modify others; unknown words are 0
+        # Boosters modify others and unknown words are 0: only lexicon words are visited.
+        for i in compress(count(), map(self._scorable.__contains__, lowers)):
+            word = lowers[i]
             if word == "kind" and i < n - 1 and lowers[i + 1] == "of":
                 continue
-            sentiments[i] = self._valence(lowers, uppers, i, is_cap_diff)
+            sentiments[i] = self._valence(lowers, uppers, i, is_cap_diff, negating)
         if "but" in lowers:
             _but_check(lowers.index("but"), sentiments)
         return sentiments, text
@@ -261,10 +265,16 @@ class VaderEngine(ScoringCore):
     # --- VADER's sentiment_valence -------------------------------------------------------
 
     def _valence(
-        self, lowers: tuple[str, ...], uppers: tuple[bool, ...], i: int, is_cap_diff: bool
+        self,
+        lowers: tuple[str, ...],
+        uppers: tuple[bool, ...],
+        i: int,
+        is_cap_diff: bool,
+        negating: tuple[bool, ...],
     ) -> float:
         """The valence of lexicon word ``i`` after "no", capitals, boosters, negation, idioms
-        and "least", in vaderSentiment's order."""
+        and "least", in vaderSentiment's order. ``negating``: per word, whether the negation
+        rule reacts to it; with none of those in the three words before, it changes nothing."""
         lexicon = self.lexicon
         word = lowers[i]
         valence = lexicon[word]
@@ -282,6 +292,7 @@ class VaderEngine(ScoringCore):
                 valence += C_INCR
             else:
                 valence -= C_INCR
+        negated_near = any(negating[max(0, i - 3) : i])
         for start_i in range(3):
             if i <= start_i:
                 break
@@ -303,7 +314,8 @@ class VaderEngine(ScoringCore):
                 if start_i == 2 and scalar != 0:
                     scalar = scalar * 0.9
                 valence = valence + scalar
-            valence = self._negation_check(valence, lowers, start_i, i)
+            if negated_near:
+                valence = self._negation_check(valence, lowers, start_i, i)
             if start_i == 2 and (word in self.idiom_words or lowers[i - 2] in self.idiom_words):
                 valence = self._idioms_check(valence, lowers, i)
         if i > 0 and lowers[i - 1] == "least" and "least" not in lexicon:
@@ -355,6 +367,18 @@ class VaderEngine(ScoringCore):
             if seq in self.booster_phrases:
                 valence = valence + self.booster_phrases[seq]
         return valence
+
+
+class _Tokens(dict):
+    """The token cache: a missing chunk is cut (and stored) by ``cut``, so a text's look-ups
+    run as one ``map``."""
+
+    def __init__(self, cut: Callable[[str], tuple[str, bool, bool]]) -> None:
+        super().__init__()
+        self._cut = cut
+
+    def __missing__(self, raw: str) -> tuple[str, bool, bool]:
+        return self._cut(raw)
 
 
 def _but_check(but_index: int, sentiments: list[float]) -> None:
