@@ -107,6 +107,7 @@ _GLUED_HINT = re.compile(r"[,;!?….][^\W\d_]")
 _CAMEL_HASHTAG = re.compile(r"#\w*[a-zà-ù][A-ZÀ-Ù]\w*")
 _CAMEL_CUT = re.compile(r"(?<=[a-zà-ù])(?=[A-ZÀ-Ù])")
 _ZERO_DIGITS = str.maketrans("123456789", "000000000")
+_DIGITS_AS_0 = bytes.maketrans(b"123456789", b"000000000")
 
 
 def fold_accents(word: str) -> str:
@@ -136,7 +137,7 @@ def _split_elision(token: str) -> list[str]:
 # back for (booster, negation, contrast), so a window without one leaves a valence alone, and
 # comes second in some phrase.
 Piece = tuple[str, str, str, bool, bool, float, bool, bool, bool]
-_LOWER, _UPPER, _VALENCE, _HEAD, _MODIFIER = (itemgetter(k) for k in (1, 4, 5, 6, 7))
+_TOKEN, _LOWER, _UPPER, _VALENCE, _HEAD, _MODIFIER = (itemgetter(k) for k in (0, 1, 4, 5, 6, 7))
 # Stands for a chunk of bare punctuation that closes the clause before it ("bene , ma"); it is
 # dropped once it has marked that clause end. No real token is empty.
 _CLAUSE_MARK: Piece = ("", "", "", True, False, 0.0, False, True, False)
@@ -175,7 +176,7 @@ class ItalianSentimentAnalyzer(ScoringCore):
         # Chunk -> its pieces; a miss cuts the chunk (and caches it unless it holds digits).
         self._raw_cache = _Chunks(self._uncached_chunk)
         self._chunk_pieces = self._raw_cache.__getitem__
-        self._shapes: dict[str, tuple[int, int, bool, bool] | tuple[()]] = {}
+        self._shapes: dict[bytes, tuple[int, int, bool, bool] | tuple[()]] = {}
         # simplemma loads its Italian dictionary on first use (about a second): pay it here,
         # once per process, not inside the first batch a scoring worker times.
         simplemma.lemmatize("essere", lang="it")
@@ -242,15 +243,15 @@ class ItalianSentimentAnalyzer(ScoringCore):
         return self._join_phrases(pieces)
 
     def _uncached_chunk(self, raw: str) -> tuple[Piece, ...]:
-        if raw.isascii() and _DIGIT.search(raw):
-            return self._digit_chunk(raw)
-        return self._split_raw(raw)
-
-    def _digit_chunk(self, raw: str) -> tuple[Piece, ...]:
-        """An ASCII chunk with digits ("12345).", "#pratica12345"): rebuilt from its shape (its
-        digits all read as 0) when that shape proved to be a single word-like piece that no
-        rule reads. Such chunks seldom recur, but their shapes do."""
-        shape = self._shapes.get(key := raw.translate(_ZERO_DIGITS))
+        """A chunk not in the cache. An ASCII chunk with digits ("12345).", "#pratica12345") is
+        rebuilt from its shape (its digits all read as 0) when that shape proved to be a single
+        word-like piece that no rule reads: such chunks seldom recur, but their shapes do."""
+        if not raw.isascii():
+            return self._split_raw(raw)
+        key = raw.encode().translate(_DIGITS_AS_0)  # bytes: 10x faster than str.translate
+        if b"0" not in key:
+            return self._split_raw(raw)
+        shape = self._shapes.get(key)
         if shape is None:
             shape = self._shape_of(raw, key)
             if len(self._shapes) > _CACHE_LIMIT:
@@ -263,13 +264,13 @@ class ItalianSentimentAnalyzer(ScoringCore):
         lower = token.lower()
         return ((token, lower, lower, end, upper, 0.0, False, end, False),)
 
-    def _shape_of(self, raw: str, key: str) -> tuple[int, int, bool, bool] | tuple[()]:
+    def _shape_of(self, raw: str, key: bytes) -> tuple[int, int, bool, bool] | tuple[()]:
         """Where ``raw``'s one piece lies in it, its clause end and capitals, if every chunk of
         the same shape yields one such piece: no apostrophe, no rewrite, and no string the
         rules look up reads the same with its digits as 0; else ()."""
         token = raw.strip(_PUNCT_NO_APOSTROPHE)
         start = len(raw) - len(raw.lstrip(_PUNCT_NO_APOSTROPHE))
-        key_lower = key.lower()
+        key_lower = key.decode().lower()
         if (
             "'" in raw
             or key_lower in self._digit_words
@@ -359,26 +360,30 @@ class ItalianSentimentAnalyzer(ScoringCore):
                 continue  # inside a phrase matched just before, or no phrase's second word next
             for words in following[pieces[i][2]].get(pieces[i + 1][2], ()):
                 n = len(words)
-                if (
+                if n == 2:  # most phrases: only the clause end between the two words to check
+                    if pieces[i][3]:
+                        continue
+                elif not (
                     i + n <= size
                     and all(pieces[i + k][2] == words[k] for k in range(2, n))
                     and not any(p[3] for p in pieces[i : i + n - 1])
                 ):
-                    out += pieces[done:i]
-                    out.append(self._merge(pieces[i : i + n]))
-                    done = i + n
-                    break
+                    continue
+                out += pieces[done:i]
+                out.append(self._merge(pieces[i : i + n]))
+                done = i + n
+                break
         if not done:
             return pieces
         return out + pieces[done:]
 
     def _merge(self, parts: list[Piece]) -> Piece:
         """One piece for a phrase's pieces: words joined by a space, the last one's clause end."""
-        token = " ".join([p[0] for p in parts])
+        token = " ".join(map(_TOKEN, parts))
         key = (token, parts[-1][3])
         merged = self._merged.get(key)
         if merged is None:
-            merged = self._piece(token, " ".join([p[1] for p in parts]), parts[-1][3])
+            merged = self._piece(token, " ".join(map(_LOWER, parts)), parts[-1][3])
             if len(self._merged) > _CACHE_LIMIT:
                 self._merged.clear()
             self._merged[key] = merged
