@@ -469,14 +469,16 @@ class ItalianSentimentAnalyzer(ScoringCore):
         scored = list(compress(range(n), map(_VALENCE, pieces)))
         if not scored:
             return scored, []  # nothing to shift, contrast or read as sarcasm
-        caps = sum(map(_UPPER, pieces))  # VADER: capitals count when some, not all, are
-        is_cap_diff = 0 < caps < n
+        is_cap_diff: bool | None = None  # counted only for a word in capitals
         values = []
         for i in scored:
             piece = pieces[i]
             valence = piece[5]
-            if is_cap_diff and piece[4]:
-                valence += C_INCR if valence > 0 else -C_INCR
+            if piece[4]:
+                if is_cap_diff is None:
+                    is_cap_diff = _cap_diff(pieces)
+                if is_cap_diff:
+                    valence += C_INCR if valence > 0 else -C_INCR
             if i and any(map(_MODIFIER, pieces[max(0, i - NEGATION_WINDOW) : i])):
                 valence = self._shifted(pieces, i, valence, is_cap_diff)
             values.append(valence)
@@ -486,9 +488,12 @@ class ItalianSentimentAnalyzer(ScoringCore):
             _sarcasm(pieces, scored, values)
         return scored, values
 
-    def _shifted(self, pieces: list[Piece], i: int, valence: float, is_cap_diff: bool) -> float:
+    def _shifted(
+        self, pieces: list[Piece], i: int, valence: float, is_cap_diff: bool | None
+    ) -> float:
         """Token ``i``'s valence (capitals applied) after the boosters and negations of the
-        words before it, back to a clause end or a contrast word."""
+        words before it, back to a clause end or a contrast word. ``is_cap_diff`` None: not
+        counted yet."""
         negated = partial = never_so = False
         boosters = self._boosters
         for distance in range(1, NEGATION_WINDOW + 1):
@@ -496,12 +501,14 @@ class ItalianSentimentAnalyzer(ScoringCore):
             if j < 0:
                 break
             piece = pieces[j]
+            if not piece[7]:
+                continue  # no clause end and no word the rules below look for
             before = piece[1]
             if piece[3] or before in CONTRAST:
                 break
             if distance <= 3 and before in boosters:
                 scalar = boosters[before] * BOOSTER_DECAY[distance - 1]
-                if is_cap_diff and piece[4]:
+                if piece[4] and (_cap_diff(pieces) if is_cap_diff is None else is_cap_diff):
                     scalar += C_INCR if scalar > 0 else -C_INCR
                 valence += scalar if valence > 0 else -scalar
             if before in NEVER_SO[0] and any(p[1] in NEVER_SO[1] for p in pieces[j + 1 : i]):
@@ -533,6 +540,11 @@ class _Chunks(dict):
 
 # Boosters and negations carry no valence of their own.
 _NOT_SCORED = frozenset(BOOSTERS) | NEGATE
+
+
+def _cap_diff(pieces: list[Piece]) -> bool:
+    """VADER's rule: words in capitals are emphasized when some, not all, words are."""
+    return 0 < sum(map(_UPPER, pieces)) < len(pieces)
 
 
 def _clip(value: float) -> float:
