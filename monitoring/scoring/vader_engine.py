@@ -209,6 +209,9 @@ class VaderEngine(ScoringCore):
         # once; the tables are not changed after construction).
         self._scorable = frozenset(w for w in self.lexicon if w not in self.boosters)
         self._negation_words = self.negations | {"never", "without", *_SO_THIS}
+        # Every word a rule of _valence reads around a lexicon word, besides negations and
+        # idioms (whose rule is triggered by the word itself or the one two back).
+        self._context_words = frozenset(self.boosters) | {"no", "least"}
 
     # --- text to tokens -----------------------------------------------------------------
 
@@ -225,15 +228,19 @@ class VaderEngine(ScoringCore):
 
         return self._emoji_re.sub(description, text)
 
-    def _token(self, raw: str) -> tuple[str, bool, bool]:
-        """(lower case, all capitals, may negate) of a whitespace-separated chunk after VADER's
-        rule: punctuation stripped from both ends unless that leaves two characters or fewer
-        (so emoticons such as ":)" and ":D" stay whole). "May negate": a word that the
-        negation rule reacts to (a negation, "never", "without", "so", "this")."""
+    def _token(self, raw: str) -> tuple[str, bool, bool, bool, bool]:
+        """(lower case, all capitals, may negate, in context, idiom word) of a whitespace-
+        separated chunk after VADER's rule: punctuation stripped from both ends unless that
+        leaves two characters or fewer (so emoticons such as ":)" and ":D" stay whole).
+        "May negate": a word that the negation rule reacts to (a negation, "never", "without",
+        "so", "this"); "in context": that or another word ``_valence`` reads around a lexicon
+        word (booster, "no", "least"); "idiom word": a word of an idiom or booster phrase."""
         stripped = raw.strip(string.punctuation)
         word = raw if len(stripped) <= 2 else stripped
         lower = word.lower()
-        entry = (lower, word.isupper(), lower in self._negation_words or "n't" in lower)
+        negating = lower in self._negation_words or "n't" in lower
+        context = negating or lower in self._context_words
+        entry = (lower, word.isupper(), negating, context, lower in self.idiom_words)
         if len(self._tokens) >= _TOKEN_CACHE_LIMIT:
             self._tokens.clear()
         self._tokens[raw] = entry
@@ -247,7 +254,7 @@ class VaderEngine(ScoringCore):
         raws = text.split()
         if not raws:
             return [], text
-        lowers, uppers, negating = zip(*map(self._token_of, raws), strict=True)
+        lowers, uppers, negating, context, idiom = zip(*map(self._token_of, raws), strict=True)
         n = len(lowers)
         caps = sum(uppers)
         is_cap_diff = 0 < n - caps < n
@@ -257,7 +264,18 @@ class VaderEngine(ScoringCore):
             word = lowers[i]
             if word == "kind" and i < n - 1 and lowers[i + 1] == "of":
                 continue
-            sentiments[i] = self._valence(lowers, uppers, i, is_cap_diff, negating)
+            if (
+                context[i]
+                or any(context[max(0, i - 3) : i])
+                or (i > 2 and (idiom[i] or idiom[i - 2]))  # _valence's trigger of idioms
+            ):
+                sentiments[i] = self._valence(lowers, uppers, i, is_cap_diff, negating)
+                continue
+            # No word any rule reads is near: the lexicon valence and capitals alone.
+            valence = self.lexicon[word]
+            if uppers[i] and is_cap_diff:
+                valence += C_INCR if valence > 0 else -C_INCR
+            sentiments[i] = valence
         if "but" in lowers:
             _but_check(lowers.index("but"), sentiments)
         return sentiments, text
@@ -373,11 +391,11 @@ class _Tokens(dict):
     """The token cache: a missing chunk is cut (and stored) by ``cut``, so a text's look-ups
     run as one ``map``."""
 
-    def __init__(self, cut: Callable[[str], tuple[str, bool, bool]]) -> None:
+    def __init__(self, cut: Callable[[str], tuple[str, bool, bool, bool, bool]]) -> None:
         super().__init__()
         self._cut = cut
 
-    def __missing__(self, raw: str) -> tuple[str, bool, bool]:
+    def __missing__(self, raw: str) -> tuple[str, bool, bool, bool, bool]:
         return self._cut(raw)
 
 
