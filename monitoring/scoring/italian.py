@@ -365,7 +365,8 @@ class ItalianSentimentAnalyzer(ScoringCore):
                         continue
                 elif not (
                     i + n <= size
-                    and all(pieces[i + k][2] == words[k] for k in range(2, n))
+                    and pieces[i + 2][2] == words[2]  # the usual miss, before the generator
+                    and all(pieces[i + k][2] == words[k] for k in range(3, n))
                     and not any(p[3] for p in pieces[i : i + n - 1])
                 ):
                     continue
@@ -479,7 +480,8 @@ class ItalianSentimentAnalyzer(ScoringCore):
                     is_cap_diff = _cap_diff(pieces)
                 if is_cap_diff:
                     valence += C_INCR if valence > 0 else -C_INCR
-            if i and any(map(_MODIFIER, pieces[max(0, i - NEGATION_WINDOW) : i])):
+            window = pieces[i - NEGATION_WINDOW if i > NEGATION_WINDOW else 0 : i]
+            if window and any(map(_MODIFIER, window)):
                 valence = self._shifted(pieces, i, valence, is_cap_diff)
             values.append(valence)
         if not CONTRAST.isdisjoint(map(_LOWER, pieces)):
