@@ -150,8 +150,8 @@ class ItalianSentimentAnalyzer(ScoringCore):
     capital-letter, booster and negation constants are shared with English; the rules that
     turn a text into word valences are Italian (``valences``). Each distinct whitespace-
     separated chunk is cut, lower-cased, folded and looked up once per process (a bounded
-    cache): a text costs a dict look-up per chunk, then rules only at the words that carry a
-    valence.
+    cache; a chunk with digits, such as a ticket number, is rebuilt from its shape): a text
+    costs a dict look-up per chunk, then rules only at the words that carry a valence.
 
     :param lexicon_path: a VADER-format lexicon (``token<TAB>valence[<TAB>anything]``); entries
         with spaces are multi-word expressions, matched before the word rules run.
