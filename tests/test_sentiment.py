@@ -2,6 +2,7 @@
 
 import json
 import math
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -347,6 +348,60 @@ def test_property_italian_equals_reference(text):
 @given(text=st.text(max_size=200))
 def test_property_italian_equals_reference_on_arbitrary_text(text):
     assert_same_as_reference([text])
+
+
+# Chunks with digits are rebuilt from their shape (digits read as 0) once a chunk of that shape
+# was cut; these shapes include emoticons and phrase words with digits, which must not be.
+_DIGIT_CHUNKS = [
+    "12345",
+    "(pratica 12345).",
+    "#pratica12345.",
+    "#Pratica12345!",
+    "ORE12",
+    "12:30,",
+    "€12",
+    "<3",
+    "</3",
+    "0:)",
+    "3:-)",
+    "8)",
+    "(8",
+    "0:03",
+    "movimento 5 stelle",
+    "5",
+    "l'12",
+    "12'",
+    "dell'1",
+    "1,ciao",
+    "ciao,1",
+    "bello,ciao1",
+    "1...",
+    "#ab1Cd",
+    "1👍",
+    "٣٤",
+    "NON1",
+    "non 1 bello",
+]
+
+
+@st.composite
+def digit_text(draw):
+    chunks = draw(st.lists(st.one_of(st.sampled_from(_DIGIT_CHUNKS), _it_token), max_size=12))
+    text = " ".join(chunks)
+    return re.sub(r"[0-9]", lambda _: draw(st.sampled_from("0123456789")), text)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(text=digit_text())
+def test_property_italian_equals_reference_on_chunks_with_digits(text):
+    assert_same_as_reference([text])
+
+
+def test_chunks_with_digits_of_one_shape():
+    texts = [
+        f"Servizio pessimo #pratica{n}. {s} bello" for n in range(100, 200) for s in _DIGIT_CHUNKS
+    ]
+    assert_same_as_reference(texts + [t.replace("1", "3") for t in texts])
 
 
 # --- the lexicon -----------------------------------------------------------------------------

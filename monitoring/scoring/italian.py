@@ -13,7 +13,8 @@ from __future__ import annotations
 import re
 import string
 import unicodedata
-from itertools import chain, compress
+from collections.abc import Callable
+from itertools import chain, compress, count, islice
 from operator import itemgetter
 from pathlib import Path
 
@@ -105,6 +106,8 @@ _GLUED = re.compile(r"(?<=[^\W\d_])([,;!?…]+|\.{2,})(?=[^\W\d_])")
 _GLUED_HINT = re.compile(r"[,;!?….][^\W\d_]")
 _CAMEL_HASHTAG = re.compile(r"#\w*[a-zà-ù][A-ZÀ-Ù]\w*")
 _CAMEL_CUT = re.compile(r"(?<=[a-zà-ù])(?=[A-ZÀ-Ù])")
+_ZERO_DIGITS = str.maketrans("123456789", "000000000")
+_DIGITS_AS_0 = bytes.maketrans(b"123456789", b"000000000")
 
 
 def fold_accents(word: str) -> str:
@@ -130,13 +133,14 @@ def _split_elision(token: str) -> list[str]:
 
 # A token as the rules read it: as written, lower case, accent-folded lower case, clause ends
 # after it, all capitals, valence before the rules (0.0 for unknown words, boosters and
-# negations), opens some phrase, and "modifier": a clause end or a word that the rules look
-# back for (booster, negation, contrast), so a window without one leaves a valence alone.
-Piece = tuple[str, str, str, bool, bool, float, bool, bool]
-_LOWER, _UPPER, _VALENCE, _HEAD, _MODIFIER = (itemgetter(k) for k in (1, 4, 5, 6, 7))
+# negations), opens some phrase, "modifier": a clause end or a word that the rules look
+# back for (booster, negation, contrast), so a window without one leaves a valence alone, and
+# comes second in some phrase.
+Piece = tuple[str, str, str, bool, bool, float, bool, bool, bool]
+_TOKEN, _LOWER, _UPPER, _VALENCE, _HEAD, _MODIFIER = (itemgetter(k) for k in (0, 1, 4, 5, 6, 7))
 # Stands for a chunk of bare punctuation that closes the clause before it ("bene , ma"); it is
 # dropped once it has marked that clause end. No real token is empty.
-_CLAUSE_MARK: Piece = ("", "", "", True, False, 0.0, False, True)
+_CLAUSE_MARK: Piece = ("", "", "", True, False, 0.0, False, True, False)
 
 
 class ItalianSentimentAnalyzer(ScoringCore):
@@ -146,8 +150,8 @@ class ItalianSentimentAnalyzer(ScoringCore):
     capital-letter, booster and negation constants are shared with English; the rules that
     turn a text into word valences are Italian (``valences``). Each distinct whitespace-
     separated chunk is cut, lower-cased, folded and looked up once per process (a bounded
-    cache): a text costs a dict look-up per chunk, then rules only at the words that carry a
-    valence.
+    cache; a chunk with digits, such as a ticket number, is rebuilt from its shape): a text
+    costs a dict look-up per chunk, then rules only at the words that carry a valence.
 
     :param lexicon_path: a VADER-format lexicon (``token<TAB>valence[<TAB>anything]``); entries
         with spaces are multi-word expressions, matched before the word rules run.
@@ -164,11 +168,15 @@ class ItalianSentimentAnalyzer(ScoringCore):
             for words in entries:
                 if len(words) > 1:  # a one-word "phrase" would only rebuild its token
                     nexts.setdefault(words[1], []).append(words)
+        self._seconds = frozenset(chain.from_iterable(self._phrase_next.values()))
         self._merged: dict[tuple[str, bool], Piece] = {}
         self.folded = {fold_accents(k): v for k, v in self.lexicon.items()}
         self.folded.update(self.lexicon)
         self._cache: dict[str, float | None] = {}
-        self._raw_cache: dict[str, tuple[Piece, ...]] = {}
+        # Chunk -> its pieces; a miss cuts the chunk (and caches it unless it holds digits).
+        self._raw_cache = _Chunks(self._uncached_chunk)
+        self._chunk_pieces = self._raw_cache.__getitem__
+        self._shapes: dict[bytes, tuple[int, int, bool, bool] | tuple[()]] = {}
         # simplemma loads its Italian dictionary on first use (about a second): pay it here,
         # once per process, not inside the first batch a scoring worker times.
         simplemma.lemmatize("essere", lang="it")
@@ -176,6 +184,20 @@ class ItalianSentimentAnalyzer(ScoringCore):
         self._boosters = {w: v for w, v in BOOSTERS.items() if self.valence_of(w) is None}
         self._modifiers = (
             frozenset(self._boosters) | NEGATE | NEVER_SO[0] | PARTIAL_NEGATE | CONTRAST
+        )
+        # Every string a rule compares a word with, if it holds digits, with its digits as 0.
+        looked_up = chain(
+            self.lexicon,
+            self.folded,
+            chain.from_iterable(chain.from_iterable(self.phrases.values())),
+            self._modifiers,
+            _NOT_SCORED,
+            PRAISE,
+            NEVER_SO[1],
+            chain.from_iterable(NOT_NEGATING_AFTER.values()),
+        )
+        self._digit_words = frozenset(
+            w.translate(_ZERO_DIGITS) for w in looked_up if _DIGIT.search(w)
         )
 
     def _read_lexicon(self, path: Path) -> dict[str, float]:
@@ -215,16 +237,53 @@ class ItalianSentimentAnalyzer(ScoringCore):
 
     def _pieces(self, text: str) -> list[Piece]:
         """The text's tokens, phrases merged, with what the rules read of each."""
-        get = self._raw_cache.get
-        split = self._split_raw
-        pieces = list(
-            chain.from_iterable(
-                [entry if (entry := get(raw)) is not None else split(raw) for raw in text.split()]
-            )
-        )
+        pieces = list(chain.from_iterable(map(self._chunk_pieces, text.split())))
         if _CLAUSE_MARK in pieces:
             pieces = _mark_clause_ends(pieces)
         return self._join_phrases(pieces)
+
+    def _uncached_chunk(self, raw: str) -> tuple[Piece, ...]:
+        """A chunk not in the cache. An ASCII chunk with digits ("12345).", "#pratica12345") is
+        rebuilt from its shape (its digits all read as 0) when that shape proved to be a single
+        word-like piece that no rule reads: such chunks seldom recur, but their shapes do."""
+        if not raw.isascii():
+            return self._split_raw(raw)
+        key = raw.encode().translate(_DIGITS_AS_0)  # bytes: 10x faster than str.translate
+        if b"0" not in key:
+            return self._split_raw(raw)
+        shape = self._shapes.get(key)
+        if shape is None:
+            shape = self._shape_of(raw, key)
+            if len(self._shapes) > _CACHE_LIMIT:
+                self._shapes.clear()
+            self._shapes[key] = shape
+        if not shape:
+            return self._split_raw(raw)
+        start, stop, end, upper = shape
+        token = raw[start:stop]
+        lower = token.lower()
+        return ((token, lower, lower, end, upper, 0.0, False, end, False),)
+
+    def _shape_of(self, raw: str, key: bytes) -> tuple[int, int, bool, bool] | tuple[()]:
+        """Where ``raw``'s one piece lies in it, its clause end and capitals, if every chunk of
+        the same shape yields one such piece: no apostrophe, no rewrite, and no string the
+        rules look up reads the same with its digits as 0; else ()."""
+        token = raw.strip(_PUNCT_NO_APOSTROPHE)
+        start = len(raw) - len(raw.lstrip(_PUNCT_NO_APOSTROPHE))
+        key_lower = key.decode().lower()
+        if (
+            "'" in raw
+            or key_lower in self._digit_words
+            or key_lower[start : start + len(token)] in self._digit_words
+        ):
+            return ()
+        pieces = self._split_raw(raw)
+        if len(pieces) != 1 or pieces[0][0] != token or raw[start : start + len(token)] != token:
+            return ()
+        _, lower, folded, end, upper, valence, head, modifier, second = pieces[0]
+        if folded != lower or valence != 0.0 or head or second or modifier != end:
+            return ()
+        return (start, start + len(token), end, upper)
 
     def _split_raw(self, raw: str) -> tuple[Piece, ...]:
         """One whitespace-separated chunk of the text -> its pieces, cached.
@@ -286,6 +345,7 @@ class ItalianSentimentAnalyzer(ScoringCore):
             valence,
             head,
             end or lower in self._modifiers,
+            folded in self._seconds,
         )
 
     def _join_phrases(self, pieces: list[Piece]) -> list[Piece]:
@@ -296,30 +356,35 @@ class ItalianSentimentAnalyzer(ScoringCore):
         out: list[Piece] = []
         done = 0  # pieces before this index are already in the output
         for i in compress(range(size - 1), map(_HEAD, pieces)):
-            if i < done:
-                continue  # inside a phrase matched just before
+            if i < done or not pieces[i + 1][8]:
+                continue  # inside a phrase matched just before, or no phrase's second word next
             for words in following[pieces[i][2]].get(pieces[i + 1][2], ()):
                 n = len(words)
-                if (
+                if n == 2:  # most phrases: only the clause end between the two words to check
+                    if pieces[i][3]:
+                        continue
+                elif not (
                     i + n <= size
-                    and all(pieces[i + k][2] == words[k] for k in range(2, n))
+                    and pieces[i + 2][2] == words[2]  # the usual miss, before the generator
+                    and all(pieces[i + k][2] == words[k] for k in range(3, n))
                     and not any(p[3] for p in pieces[i : i + n - 1])
                 ):
-                    out += pieces[done:i]
-                    out.append(self._merge(pieces[i : i + n]))
-                    done = i + n
-                    break
+                    continue
+                out += pieces[done:i]
+                out.append(self._merge(pieces[i : i + n]))
+                done = i + n
+                break
         if not done:
             return pieces
         return out + pieces[done:]
 
     def _merge(self, parts: list[Piece]) -> Piece:
         """One piece for a phrase's pieces: words joined by a space, the last one's clause end."""
-        token = " ".join([p[0] for p in parts])
+        token = " ".join(map(_TOKEN, parts))
         key = (token, parts[-1][3])
         merged = self._merged.get(key)
         if merged is None:
-            merged = self._piece(token, " ".join([p[1] for p in parts]), parts[-1][3])
+            merged = self._piece(token, " ".join(map(_LOWER, parts)), parts[-1][3])
             if len(self._merged) > _CACHE_LIMIT:
                 self._merged.clear()
             self._merged[key] = merged
@@ -380,7 +445,11 @@ class ItalianSentimentAnalyzer(ScoringCore):
 
     def compound(self, text: str) -> float:
         """VADER's compound score alone (what the product stores)."""
-        return compound_of(self.sentiments(text), text)
+        pieces = self._pieces(text)
+        if not pieces:
+            return 0.0
+        # Only the scored tokens: the others are 0.0, which leaves VADER's sum unchanged.
+        return compound_of(self._rule_valences(pieces)[1], text)
 
     def valences(self, text: str) -> tuple[list[float], str]:
         """``sentiments`` and the text itself, whose ``!`` and ``?`` count as emphasis."""
@@ -389,30 +458,44 @@ class ItalianSentimentAnalyzer(ScoringCore):
     def sentiments(self, text: str) -> list[float]:
         """One valence per token after the Italian rules (VADER's list before scoring)."""
         pieces = self._pieces(text)
-        n = len(pieces)
-        sentiments = [0.0] * n
-        scored = list(compress(range(n), map(_VALENCE, pieces)))
-        if not scored:
-            return sentiments  # nothing to shift, contrast or read as sarcasm
-        caps = sum(map(_UPPER, pieces))  # VADER: capitals count when some, not all, are
-        is_cap_diff = 0 < caps < n
-        for i in scored:
-            valence = pieces[i][5]
-            if is_cap_diff and pieces[i][4]:
-                valence += C_INCR if valence > 0 else -C_INCR
-            if any(map(_MODIFIER, pieces[max(0, i - NEGATION_WINDOW) : i])):
-                valence = self._shifted(pieces, i, valence, is_cap_diff)
+        sentiments = [0.0] * len(pieces)
+        for i, valence in zip(*self._rule_valences(pieces), strict=True):
             sentiments[i] = valence
-        lowers = list(map(_LOWER, pieces))
-        if not CONTRAST.isdisjoint(lowers):
-            _contrast(lowers, scored, sentiments)
-        if not PRAISE.isdisjoint(lowers):
-            _sarcasm(lowers, scored, sentiments)
         return sentiments
 
-    def _shifted(self, pieces: list[Piece], i: int, valence: float, is_cap_diff: bool) -> float:
+    def _rule_valences(self, pieces: list[Piece]) -> tuple[list[int], list[float]]:
+        """The positions of the tokens that carry a valence, and their valences after the
+        rules; every other token's is 0.0."""
+        n = len(pieces)
+        scored = list(compress(range(n), map(_VALENCE, pieces)))
+        if not scored:
+            return scored, []  # nothing to shift, contrast or read as sarcasm
+        is_cap_diff: bool | None = None  # counted only for a word in capitals
+        values = []
+        for i in scored:
+            piece = pieces[i]
+            valence = piece[5]
+            if piece[4]:
+                if is_cap_diff is None:
+                    is_cap_diff = _cap_diff(pieces)
+                if is_cap_diff:
+                    valence += C_INCR if valence > 0 else -C_INCR
+            window = pieces[i - NEGATION_WINDOW if i > NEGATION_WINDOW else 0 : i]
+            if window and any(map(_MODIFIER, window)):
+                valence = self._shifted(pieces, i, valence, is_cap_diff)
+            values.append(valence)
+        if not CONTRAST.isdisjoint(map(_LOWER, pieces)):
+            _contrast(pieces, scored, values)
+        if not PRAISE.isdisjoint([pieces[i][1] for i in scored]):
+            _sarcasm(pieces, scored, values)
+        return scored, values
+
+    def _shifted(
+        self, pieces: list[Piece], i: int, valence: float, is_cap_diff: bool | None
+    ) -> float:
         """Token ``i``'s valence (capitals applied) after the boosters and negations of the
-        words before it, back to a clause end or a contrast word."""
+        words before it, back to a clause end or a contrast word. ``is_cap_diff`` None: not
+        counted yet."""
         negated = partial = never_so = False
         boosters = self._boosters
         for distance in range(1, NEGATION_WINDOW + 1):
@@ -420,12 +503,14 @@ class ItalianSentimentAnalyzer(ScoringCore):
             if j < 0:
                 break
             piece = pieces[j]
+            if not piece[7]:
+                continue  # no clause end and no word the rules below look for
             before = piece[1]
             if piece[3] or before in CONTRAST:
                 break
             if distance <= 3 and before in boosters:
                 scalar = boosters[before] * BOOSTER_DECAY[distance - 1]
-                if is_cap_diff and piece[4]:
+                if piece[4] and (_cap_diff(pieces) if is_cap_diff is None else is_cap_diff):
                     scalar += C_INCR if scalar > 0 else -C_INCR
                 valence += scalar if valence > 0 else -scalar
             if before in NEVER_SO[0] and any(p[1] in NEVER_SO[1] for p in pieces[j + 1 : i]):
@@ -443,8 +528,25 @@ class ItalianSentimentAnalyzer(ScoringCore):
         return valence
 
 
+class _Chunks(dict):
+    """The chunk cache: a missing chunk is cut by ``cut`` (which stores it or not), so a text's
+    look-ups run as one ``map``."""
+
+    def __init__(self, cut: Callable[[str], tuple[Piece, ...]]) -> None:
+        super().__init__()
+        self._cut = cut
+
+    def __missing__(self, raw: str) -> tuple[Piece, ...]:
+        return self._cut(raw)
+
+
 # Boosters and negations carry no valence of their own.
 _NOT_SCORED = frozenset(BOOSTERS) | NEGATE
+
+
+def _cap_diff(pieces: list[Piece]) -> bool:
+    """VADER's rule: words in capitals are emphasized when some, not all, words are."""
+    return 0 < sum(map(_UPPER, pieces)) < len(pieces)
 
 
 def _clip(value: float) -> float:
@@ -455,32 +557,33 @@ def _sign(value: float) -> float:
     return 1.0 if value > 0 else -1.0
 
 
-def _sarcasm(lowers: list[str], scored: list[int], sentiments: list[float]) -> None:
+def _sarcasm(pieces: list[Piece], scored: list[int], values: list[float]) -> None:
     """Praise in a text whose other words are clearly negative is read as sarcasm: it
-    turns mildly negative instead of cancelling the complaint. In place; ``scored`` are the
-    positions that may hold a valence (every other one is 0.0)."""
-    praise = [k for k in scored if lowers[k] in PRAISE and sentiments[k] > 0]
+    turns mildly negative instead of cancelling the complaint. In place on ``values``, the
+    valences of the tokens at ``scored`` (every other token's is 0.0)."""
+    praise = [j for j, i in enumerate(scored) if pieces[i][1] in PRAISE and values[j] > 0]
     if not praise:
         return
-    rest = sum(sentiments[k] for k in scored if k not in praise)  # in text order, as before
+    rest = sum(v for j, v in enumerate(values) if j not in praise)  # in text order, as before
     if rest > SARCASM_TRIGGER:
         return
-    for k in praise:
-        sentiments[k] = abs(sentiments[k]) * SARCASM_SCALAR
+    for j in praise:
+        values[j] = abs(values[j]) * SARCASM_SCALAR
 
 
-def _contrast(lowers: list[str], scored: list[int], sentiments: list[float]) -> None:
+def _contrast(pieces: list[Piece], scored: list[int], values: list[float]) -> None:
     """After the first contrast word that does not open the text, the clause that follows
-    weighs more than the one before ("bello, ma carissimo" leans negative). In place, on the
-    positions that may hold a valence (``scored``)."""
-    k = next((i for i in range(1, len(lowers)) if lowers[i] in CONTRAST), 0)
+    weighs more than the one before ("bello, ma carissimo" leans negative). In place on
+    ``values``, the valences of the tokens at ``scored``."""
+    contrasts = map(CONTRAST.__contains__, map(_LOWER, islice(pieces, 1, None)))
+    k = next(compress(count(1), contrasts), 0)
     if not k:
         return
-    for i in scored:
+    for j, i in enumerate(scored):
         if i < k:
-            sentiments[i] = sentiments[i] * CONTRAST_BEFORE
+            values[j] = values[j] * CONTRAST_BEFORE
         elif i > k:
-            sentiments[i] = sentiments[i] * CONTRAST_AFTER
+            values[j] = values[j] * CONTRAST_AFTER
 
 
 def _mark_clause_ends(pieces: list[Piece]) -> list[Piece]:
@@ -490,6 +593,6 @@ def _mark_clause_ends(pieces: list[Piece]) -> list[Piece]:
         if piece is not _CLAUSE_MARK:
             out.append(piece)
         elif out:
-            token, lower, folded, _, upper, valence, head, _ = out[-1]
-            out[-1] = (token, lower, folded, True, upper, valence, head, True)
+            token, lower, folded, _, upper, valence, head, _, second = out[-1]
+            out[-1] = (token, lower, folded, True, upper, valence, head, True, second)
     return out

@@ -9,8 +9,8 @@ the third word back, the first-equal-value indexing of the ``but`` rule, capital
 zero valence negative, emoji descriptions glued to the next word. What changes is the work
 per text: emoji are looked for only in non-ASCII text, each distinct raw token is stripped and
 lower-cased once per process (a bounded cache), negations and boosters are dict look-ups, the
-idiom rule runs only when a word of some idiom is near, and the ``but`` rule only when "but"
-occurs. tests/test_vader_engine.py holds it equal to vaderSentiment to 1e-9.
+idiom rule runs only when a word of some idiom is near, the ``but`` rule only when "but"
+occurs, and a lexicon word with no word any rule reads near it takes its valence directly. tests/test_vader_engine.py holds it equal to vaderSentiment to 1e-9.
 
 ``ScoringCore`` is the part every language shares: from a text's list of word valences to
 VADER's compound (sum, ``!``/``?`` emphasis, normalization) or its neg/neu/pos shares. The
@@ -23,7 +23,8 @@ import math
 import re
 import string
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from itertools import compress, count
 from pathlib import Path
 
 import vaderSentiment.vaderSentiment as _vader
@@ -95,11 +96,21 @@ def compound_of(sentiments: list[float], text: str) -> float:
     if not sentiments:
         return 0.0
     sum_s = float(sum(sentiments))
-    if sum_s > 0:
-        sum_s += punctuation_emphasis(text)
-    elif sum_s < 0:
-        sum_s -= punctuation_emphasis(text)
-    return round(normalize(sum_s), 4)
+    if sum_s == 0:
+        return round(normalize(sum_s), 4)
+    # punctuation_emphasis and normalize inlined (same arithmetic): this runs on every text.
+    ep_count = text.count("!")
+    qm_count = text.count("?")
+    emphasis = (ep_count if ep_count < 4 else 4) * 0.292
+    if qm_count > 1:
+        emphasis += qm_count * 0.18 if qm_count <= 3 else 0.96
+    sum_s = sum_s + emphasis if sum_s > 0 else sum_s - emphasis
+    norm_score = sum_s / math.sqrt((sum_s * sum_s) + 15)
+    if norm_score < -1.0:
+        norm_score = -1.0
+    elif norm_score > 1.0:
+        norm_score = 1.0
+    return round(norm_score, 4)
 
 
 def scores_of(sentiments: list[float], text: str) -> dict[str, float]:
@@ -192,7 +203,15 @@ class VaderEngine(ScoringCore):
         )
         # VADER's emoji are all outside ASCII: plain ASCII text skips the search.
         self._ascii_emoji = any(k.isascii() for k in singles)
-        self._tokens: dict[str, tuple[str, bool]] = {}
+        self._tokens = _Tokens(self._token)
+        self._token_of = self._tokens.__getitem__
+        # The words that get a valence of their own: in the lexicon and not boosters (built
+        # once; the tables are not changed after construction).
+        self._scorable = frozenset(w for w in self.lexicon if w not in self.boosters)
+        self._negation_words = self.negations | {"never", "without", *_SO_THIS}
+        # Every word a rule of _valence reads around a lexicon word, besides negations and
+        # idioms (whose rule is triggered by the word itself or the one two back).
+        self._context_words = frozenset(self.boosters) | {"no", "least"}
 
     # --- text to tokens -----------------------------------------------------------------
 
@@ -209,13 +228,19 @@ class VaderEngine(ScoringCore):
 
         return self._emoji_re.sub(description, text)
 
-    def _token(self, raw: str) -> tuple[str, bool]:
-        """(lower case, all capitals) of a whitespace-separated chunk after VADER's rule:
-        punctuation stripped from both ends unless that leaves two characters or fewer
-        (so emoticons such as ":)" and ":D" stay whole)."""
+    def _token(self, raw: str) -> tuple[str, bool, bool, bool, bool]:
+        """(lower case, all capitals, may negate, in context, idiom word) of a whitespace-
+        separated chunk after VADER's rule: punctuation stripped from both ends unless that
+        leaves two characters or fewer (so emoticons such as ":)" and ":D" stay whole).
+        "May negate": a word that the negation rule reacts to (a negation, "never", "without",
+        "so", "this"); "in context": that or another word ``_valence`` reads around a lexicon
+        word (booster, "no", "least"); "idiom word": a word of an idiom or booster phrase."""
         stripped = raw.strip(string.punctuation)
         word = raw if len(stripped) <= 2 else stripped
-        entry = (word.lower(), word.isupper())
+        lower = word.lower()
+        negating = lower in self._negation_words or "n't" in lower
+        context = negating or lower in self._context_words
+        entry = (lower, word.isupper(), negating, context, lower in self.idiom_words)
         if len(self._tokens) >= _TOKEN_CACHE_LIMIT:
             self._tokens.clear()
         self._tokens[raw] = entry
@@ -229,21 +254,28 @@ class VaderEngine(ScoringCore):
         raws = text.split()
         if not raws:
             return [], text
-        get = self._tokens.get
-        token = self._token
-        lowers, uppers = zip(*[get(raw) or token(raw) for raw in raws], strict=True)
+        lowers, uppers, negating, context, idiom = zip(*map(self._token_of, raws), strict=True)
         n = len(lowers)
         caps = sum(uppers)
         is_cap_diff = 0 < n - caps < n
         sentiments: list[float] = [0] * n
-        lexicon = self.lexicon
-        boosters = self.boosters
-        for i, word in enumerate(lowers):
-            if word not in lexicon or word in boosters:
-                continue  # boosters modify others; unknown words are 0
+        # Boosters modify others and unknown words are 0: only lexicon words are visited.
+        for i in compress(count(), map(self._scorable.__contains__, lowers)):
+            word = lowers[i]
             if word == "kind" and i < n - 1 and lowers[i + 1] == "of":
                 continue
-            sentiments[i] = self._valence(lowers, uppers, i, is_cap_diff)
+            if (
+                context[i]
+                or any(context[max(0, i - 3) : i])
+                or (i > 2 and (idiom[i] or idiom[i - 2]))  # _valence's trigger of idioms
+            ):
+                sentiments[i] = self._valence(lowers, uppers, i, is_cap_diff, negating)
+                continue
+            # No word any rule reads is near: the lexicon valence and capitals alone.
+            valence = self.lexicon[word]
+            if uppers[i] and is_cap_diff:
+                valence += C_INCR if valence > 0 else -C_INCR
+            sentiments[i] = valence
         if "but" in lowers:
             _but_check(lowers.index("but"), sentiments)
         return sentiments, text
@@ -251,10 +283,16 @@ class VaderEngine(ScoringCore):
     # --- VADER's sentiment_valence -------------------------------------------------------
 
     def _valence(
-        self, lowers: tuple[str, ...], uppers: tuple[bool, ...], i: int, is_cap_diff: bool
+        self,
+        lowers: tuple[str, ...],
+        uppers: tuple[bool, ...],
+        i: int,
+        is_cap_diff: bool,
+        negating: tuple[bool, ...],
     ) -> float:
         """The valence of lexicon word ``i`` after "no", capitals, boosters, negation, idioms
-        and "least", in vaderSentiment's order."""
+        and "least", in vaderSentiment's order. ``negating``: per word, whether the negation
+        rule reacts to it; with none of those in the three words before, it changes nothing."""
         lexicon = self.lexicon
         word = lowers[i]
         valence = lexicon[word]
@@ -272,6 +310,7 @@ class VaderEngine(ScoringCore):
                 valence += C_INCR
             else:
                 valence -= C_INCR
+        negated_near = any(negating[max(0, i - 3) : i])
         for start_i in range(3):
             if i <= start_i:
                 break
@@ -293,7 +332,8 @@ class VaderEngine(ScoringCore):
                 if start_i == 2 and scalar != 0:
                     scalar = scalar * 0.9
                 valence = valence + scalar
-            valence = self._negation_check(valence, lowers, start_i, i)
+            if negated_near:
+                valence = self._negation_check(valence, lowers, start_i, i)
             if start_i == 2 and (word in self.idiom_words or lowers[i - 2] in self.idiom_words):
                 valence = self._idioms_check(valence, lowers, i)
         if i > 0 and lowers[i - 1] == "least" and "least" not in lexicon:
@@ -345,6 +385,18 @@ class VaderEngine(ScoringCore):
             if seq in self.booster_phrases:
                 valence = valence + self.booster_phrases[seq]
         return valence
+
+
+class _Tokens(dict):
+    """The token cache: a missing chunk is cut (and stored) by ``cut``, so a text's look-ups
+    run as one ``map``."""
+
+    def __init__(self, cut: Callable[[str], tuple[str, bool, bool, bool, bool]]) -> None:
+        super().__init__()
+        self._cut = cut
+
+    def __missing__(self, raw: str) -> tuple[str, bool, bool, bool, bool]:
+        return self._cut(raw)
 
 
 def _but_check(but_index: int, sentiments: list[float]) -> None:
