@@ -10,7 +10,8 @@ zero valence negative, emoji descriptions glued to the next word. What changes i
 per text: emoji are looked for only in non-ASCII text, each distinct raw token is stripped and
 lower-cased once per process (a bounded cache), negations and boosters are dict look-ups, the
 idiom rule runs only when a word of some idiom is near, the ``but`` rule only when "but"
-occurs, and a lexicon word with no word any rule reads near it takes its valence directly. tests/test_vader_engine.py holds it equal to vaderSentiment to 1e-9.
+occurs, and a lexicon word with no word any rule reads near it takes its valence directly.
+tests/test_vader_engine.py holds it equal to vaderSentiment to 1e-9.
 
 ``ScoringCore`` is the part every language shares: from a text's list of word valences to
 VADER's compound (sum, ``!``/``?`` emphasis, normalization) or its neg/neu/pos shares. The
