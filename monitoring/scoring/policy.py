@@ -26,7 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from monitoring.config import load_yaml_model
 from monitoring.org import OrgConfig
 from monitoring.scoring.risk import RiskInputs, RiskSettings, Severity, risk_parts, risk_score
-from monitoring.scoring.topics import TermMatcher, TextIndex, fold
+from monitoring.scoring.topics import TermGate, TermMatcher, TextIndex, fold
 from monitoring.scoring.validators import VALIDATORS
 
 Lang = Literal["it", "en", "any"]
@@ -132,8 +132,8 @@ class TermsRule(RuleBase):
 
     _check_words = field_validator("words")(_nonempty_terms)
 
-    def compile(self, org: OrgConfig) -> TextCheck:
-        matcher = TermMatcher({self.id: self.words}, {self.id: self.exclude})
+    def compile(self, org: OrgConfig, gate: TermGate | None = None) -> TextCheck:
+        matcher = TermMatcher({self.id: self.words}, {self.id: self.exclude}, gate)
         return lambda doc: matcher.find(doc.text, doc.folded, doc.index).get(self.id, ())
 
 
@@ -150,7 +150,7 @@ class RegexRule(RuleBase):
 
     _check_patterns = field_validator("patterns", "allow")(_regex_list)
 
-    def compile(self, org: OrgConfig) -> TextCheck:
+    def compile(self, org: OrgConfig, gate: TermGate | None = None) -> TextCheck:
         flags = 0 if self.case_sensitive else re.IGNORECASE
         pattern = re.compile("|".join(f"(?:{p})" for p in self.patterns), flags)
         allow = re.compile("|".join(f"(?:{p})" for p in self.allow), re.I) if self.allow else None
@@ -213,10 +213,10 @@ class PromoDisclosureRule(RuleBase):
 
     _check_patterns = field_validator("code_patterns")(_regex_list)
 
-    def compile(self, org: OrgConfig) -> TextCheck:
-        strong = TermMatcher({"m": self.markers})
-        weak = TermMatcher({"w": self.weak_markers})
-        disclosed = TermMatcher({"d": self.disclosures})
+    def compile(self, org: OrgConfig, gate: TermGate | None = None) -> TextCheck:
+        strong = TermMatcher({"m": self.markers}, gate=gate)
+        weak = TermMatcher({"w": self.weak_markers}, gate=gate)
+        disclosed = TermMatcher({"d": self.disclosures}, gate=gate)
         codes = re.compile("|".join(f"(?:{p})" for p in self.code_patterns or ["(?!x)x"]))
         not_after = TermMatcher({"n": self.not_codes_after})
 
@@ -251,9 +251,10 @@ class CompetitorRule(RuleBase):
     mode: Literal["name", "disparage"] = "name"
     disparaging: TermLists = {}
 
-    def compile(self, org: OrgConfig) -> TextCheck:
-        names = TermMatcher({c.id: {"any": [c.name, *c.aliases]} for c in org.brand.competitors})
-        bad = TermMatcher({"bad": self.disparaging})
+    def compile(self, org: OrgConfig, gate: TermGate | None = None) -> TextCheck:
+        names = {c.id: {"any": [c.name, *c.aliases]} for c in org.brand.competitors}
+        names = TermMatcher(names, gate=gate)
+        bad = TermMatcher({"bad": self.disparaging}, gate=gate)
 
         def check(doc: Doc) -> Evidence:
             found = names.find(doc.text, doc.folded, doc.index)
@@ -275,8 +276,8 @@ class SentimentRule(RuleBase):
     max_compound: float = Field(default=-0.5, ge=-1, le=1)
     unless: TermLists = {}
 
-    def compile(self, org: OrgConfig) -> TextCheck:
-        softeners = TermMatcher({"u": self.unless})
+    def compile(self, org: OrgConfig, gate: TermGate | None = None) -> TextCheck:
+        softeners = TermMatcher({"u": self.unless}, gate=gate)
 
         def check(doc: Doc) -> Evidence:
             if doc.compound is None or doc.compound > self.max_compound:
@@ -302,7 +303,7 @@ class ShoutingRule(RuleBase):
     min_letters: int = Field(default=12, ge=1)
     exclamations: int = Field(default=3, ge=2)
 
-    def compile(self, org: OrgConfig) -> TextCheck:
+    def compile(self, org: OrgConfig, gate: TermGate | None = None) -> TextCheck:
         bangs = re.compile(rf"[!?]*!{{{self.exclamations},}}[!?]*|[!?]{{{self.exclamations + 1},}}")
         # Every match of ``bangs`` holds a run of ``exclamations`` characters of [!?], and every
         # capitals word two capitals in a row. These searches open with a character class, so
@@ -337,7 +338,7 @@ class CompetenceRule(RuleBase):
     # store staff names the stores topic but is about careers); "any_outside": one is enough.
     mode: Literal["only_outside", "any_outside"] = "only_outside"
 
-    def compile(self, org: OrgConfig) -> ContextCheck:
+    def compile(self, org: OrgConfig, gate: TermGate | None = None) -> ContextCheck:
         competences = {t.id: set(t.competences) for t in org.teams}
 
         def check(post: Post, topics: dict[str, Evidence]) -> Evidence:
@@ -361,7 +362,7 @@ class ChannelRule(RuleBase):
     context: ClassVar[bool] = True
     kind: Literal["channel"]
 
-    def compile(self, org: OrgConfig) -> ContextCheck:
+    def compile(self, org: OrgConfig, gate: TermGate | None = None) -> ContextCheck:
         channels = {t.id: set(t.channels) for t in org.teams}
 
         def check(post: Post, topics: dict[str, Evidence]) -> Evidence:
@@ -382,7 +383,7 @@ class VolumeRule(RuleBase):
     min_posts: int = Field(default=8, ge=1)
     baseline_floor: float = Field(default=1.0, gt=0)
 
-    def compile(self, org: OrgConfig) -> ContextCheck:
+    def compile(self, org: OrgConfig, gate: TermGate | None = None) -> ContextCheck:
         def check(post: Post, topics: dict[str, Evidence]) -> Evidence:
             count = post.member_posts_that_day
             if count is None or post.member_daily_baseline is None:
@@ -523,17 +524,21 @@ class PolicyEngine:
         self._topics = TermMatcher(
             {t.id: t.keywords for t in policy.topics}, {t.id: t.exclude for t in policy.topics}
         )
+        # The text rules' term matchers share one pre-check per text (see TermGate).
+        self._gate = TermGate()
         self._text: list[tuple[int, TextCheck]] = []
         self._context: list[tuple[int, ContextCheck]] = []
         for index, rule in enumerate(policy.rules):
-            (self._context if rule.context else self._text).append((index, rule.compile(org)))
+            check = rule.compile(org, self._gate)
+            (self._context if rule.context else self._text).append((index, check))
 
     def analyze_text(
         self, text: str, sentiment: SentimentLike, with_rules: bool = True
     ) -> TextFacts:
         """Topics and text-rule evidence of ``text``; ``with_rules=False`` for mentions."""
         folded = fold(text)
-        doc = Doc(text, folded, TextIndex(folded), sentiment.lang, sentiment.compound)
+        index = TextIndex(folded, self._gate if with_rules else None)
+        doc = Doc(text, folded, index, sentiment.lang, sentiment.compound)
         topics = tuple(self._topics.find(text, folded, doc.index).items())
         hits = ()
         if with_rules:
