@@ -81,10 +81,6 @@ class Doc:
     plain: bool  # no character that IGNORECASE matches with an ASCII letter (İ ı ſ K)
     digits: int | None  # how many characters \\d matches in the text (None: not counted)
 
-    @property
-    def longest_word(self) -> int:
-        return max(map(len, self.index.words), default=0)
-
 
 _ASCII_RUNS = re.compile(r"[\x00-\x7f]+")
 _CASE_TWIN = re.compile("[\u0130\u0131\u017f\u212a]")
@@ -250,9 +246,11 @@ def _may_match(pattern: str, flags: int, on_folded: bool) -> DocTest | None:
     digits = _min_digits(items)
     if digits >= 2:
         tests.append(lambda d: d.digits is None or d.digits >= digits)
-    length = _lead_word_length(items)
-    if length >= 6:
-        tests.append(lambda d: not d.plain or d.longest_word >= length)
+    start = _word_start(items)
+    if start is not None:
+        tests.append(
+            lambda d: not d.plain or d.digits is None or start.search(d.index.spaced) is not None
+        )
     pair = _adjacent_pair(items, parsed.state.flags)
     if pair is not None:
         tests.append(
@@ -391,24 +389,34 @@ def _all_digits(av: list) -> bool:
     return bool(chars) and all(ch in "0123456789" for ch in chars)
 
 
-def _lead_word_length(items: list) -> int:
-    """After a leading \\b, how many ASCII word characters every match has in a row (they are
-    the start of one word of the text, so ``plain`` texts have a word at least this long)."""
+def _word_start(items: list) -> re.Pattern[bytes] | None:
+    """After a leading \\b, the ASCII word characters every match opens with (``IT60`` of an
+    IBAN), as a regex over ``TextIndex.spaced``: a word of a ``plain`` text starts with them,
+    lower-cased (and its digits are ASCII ones when ``Doc.digits`` is counted)."""
     i, bounded = _after_zero_width(items)
     if not bounded:
-        return 0
-    total = 0
+        return None
+    parts: list[bytes] = []
+    width = 0
     for op, av in items[i:]:
-        count = 1
+        low = high = 1
         if op in _REPEATS and len(av[2]) == 1:
-            count, (op, av) = av[0], av[2][0]
-        chars = {chr(av)} if op is sre.LITERAL else _wide_class_chars(av) if op is sre.IN else None
+            low, high, (op, av) = av[0], av[1], av[2][0]
+        if op is sre.IN and av == [(sre.CATEGORY, sre.CATEGORY_DIGIT)]:
+            chars: set[str] | None = set("0123456789")
+        else:
+            chars = (
+                {chr(av)} if op is sre.LITERAL else _wide_class_chars(av) if op is sre.IN else None
+            )
         if not chars or not all(_WORD_TEXT.fullmatch(ch) for ch in chars):
             break
-        total += count
-        if count == 0:
-            break  # an optional part: what follows may not be next to what precedes
-    return total
+        if low:
+            lowered = "".join(sorted({ch.lower() for ch in chars}))
+            parts.append(f"[{re.escape(lowered)}]{{{low}}}".encode())
+            width += low
+        if high != low or low == 0:
+            break  # what follows may start at another offset
+    return re.compile(b" " + b"".join(parts)) if width >= 4 else None
 
 
 def _wide_class_chars(av: list) -> set[str] | None:

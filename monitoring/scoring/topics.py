@@ -159,15 +159,16 @@ class TextIndex:
     With a ``gate``, ``live`` tells which of the gate's matchers can match the text at all.
     """
 
-    __slots__ = ("folded", "words", "gate", "live")
+    __slots__ = ("folded", "spaced", "words", "gate", "live")
 
     def __init__(self, folded: str, gate: TermGate | None = None):
         self.folded = folded
-        # One byte per character ("?" for the others), so the words are where they were.
-        spaced = folded.encode("ascii", "replace").translate(_WORD_BYTES)
-        self.words = set(spaced.split())
+        # One byte per character ("?" for the others), so the words are where they were; the
+        # leading space puts one before every word, the first too.
+        self.spaced = b" " + folded.encode("ascii", "replace").translate(_WORD_BYTES)
+        self.words = set(self.spaced.split())
         self.gate = gate
-        self.live = gate.live(folded, self.words, spaced) if gate is not None else -1
+        self.live = gate.live(folded, self.words, self.spaced) if gate is not None else -1
 
 
 def _is_start(folded: str, at: int) -> bool:
@@ -366,7 +367,8 @@ class TermGate:
         self._literals = tuple(literals.items())
 
     def live(self, folded: str, words: set[bytes], spaced: bytes) -> int:
-        """Bits of the matchers that may match ``folded`` (``TextIndex`` calls this)."""
+        """Bits of the matchers that may match ``folded`` (``TextIndex`` calls this; ``words``
+        and ``spaced`` are its words and its spaced bytes)."""
         if not self._sealed:
             self._seal()
         live = self._always
@@ -375,7 +377,7 @@ class TermGate:
                 live |= self._word_bits[word]
         if self._stems is not None:
             # A stem matches at a word start, where the spaced bytes have a word after a space.
-            for stem in self._stems.findall(b" " + spaced):
+            for stem in self._stems.findall(spaced):
                 live |= self._stem_bits[stem]
         for literal, bits in self._literals:
             if literal in folded:
