@@ -131,6 +131,9 @@ class RuleBase(_Strict):
     key: ClassVar[str]
     about: ClassVar[str]
     context: ClassVar[bool] = False  # True: needs the post's team/channel/history
+    # True: no evidence unless one of the rule's term lists matches, so the engine skips the
+    # rule when the shared pre-check (TermGate) rules all of them out.
+    needs_terms: ClassVar[bool] = False
 
     id: str = Field(pattern=RULE_ID)
     category: str = Field(pattern=r"^[a-z_]+$")
@@ -150,6 +153,7 @@ class RuleBase(_Strict):
 class TermsRule(RuleBase):
     key: ClassVar[str] = "terms"
     about: ClassVar[str] = "any of a list of words or phrases (inflections and accents included)"
+    needs_terms: ClassVar[bool] = True
     kind: Literal["terms"]
     words: TermLists  # not "terms": a field named like a kind would confuse error locations
     exclude: TermLists = {}
@@ -546,6 +550,7 @@ class PromoDisclosureRule(RuleBase):
 class CompetitorRule(RuleBase):
     key: ClassVar[str] = "competitor"
     about: ClassVar[str] = "names a competitor from org.yaml (or disparages one)"
+    needs_terms: ClassVar[bool] = True
     kind: Literal["competitor"]
     mode: Literal["name", "disparage"] = "name"
     disparaging: TermLists = {}
@@ -831,11 +836,17 @@ class PolicyEngine:
         )
         # The text rules' term matchers share one pre-check per text (see TermGate).
         self._gate = TermGate()
-        self._text: list[tuple[int, TextCheck]] = []
+        # (index, gate bits of its term lists or None: always run, check)
+        self._text: list[tuple[int, int | None, TextCheck]] = []
         self._context: list[tuple[int, ContextCheck]] = []
         for index, rule in enumerate(policy.rules):
+            mark = self._gate.mark()
             check = rule.compile(org, self._gate)
-            (self._context if rule.context else self._text).append((index, check))
+            if rule.context:
+                self._context.append((index, check))
+            else:
+                bits = self._gate.bits_since(mark) if rule.needs_terms else None
+                self._text.append((index, bits, check))
 
     def analyze_text(
         self, text: str, sentiment: SentimentLike, with_rules: bool = True
@@ -847,7 +858,12 @@ class PolicyEngine:
         hits = ()
         if with_rules:
             doc = _text_doc(text, index, sentiment.lang, sentiment.compound)
-            hits = tuple((i, ev) for i, check in self._text if (ev := check(doc)))
+            live = index.live
+            hits = tuple(
+                (i, ev)
+                for i, bits, check in self._text
+                if (bits is None or bits & live) and (ev := check(doc))
+            )
         return TextFacts(sentiment.lang, sentiment.compound, sentiment.label, topics, hits)
 
     def topic_ids(self, text: str) -> tuple[str, ...]:

@@ -340,6 +340,14 @@ class TermGate:
                     self._conditions.append((bit, kind, value))
         return bit
 
+    def mark(self) -> int:
+        """How many matchers have registered (for ``bits_since``)."""
+        return self._count
+
+    def bits_since(self, mark: int) -> int:
+        """The bits of the matchers registered after ``mark``."""
+        return sum(1 << n for n in range(mark + 1, self._count + 1))
+
     def _seal(self) -> None:
         self._sealed = True
         stems: dict[bytes, int] = {}
