@@ -312,8 +312,8 @@ class TermGate:
     C-level operations per text (a set intersection, one regex over the words), so a matcher
     none of whose terms can be there returns at once instead of running its own pre-check.
 
-    Matchers register while the engine is built (``TermMatcher(..., gate=)``); the first
-    ``live`` seals the gate.
+    Matchers register while the engine is built (``TermMatcher(..., gate=)``); ``seal`` (or
+    the first ``live``) ends that.
     """
 
     def __init__(self) -> None:
@@ -348,22 +348,23 @@ class TermGate:
         """The bits of the matchers registered after ``mark``."""
         return sum(1 << n for n in range(mark + 1, self._count + 1))
 
-    def _seal(self) -> None:
-        self._sealed = True
+    def seal(self) -> None:
+        """Build the lookup structures; ``add`` is refused afterwards. Everything is built
+        before it is published, so threads sharing an engine never see half of it."""
+        word_bits: dict[bytes, int] = {}
         stems: dict[bytes, int] = {}
         literals: dict[str, int] = {}
+        always = 0
         for bit, kind, value in self._conditions:
             if kind == "words" and all(_is_word(w) for w in value):
                 for w in value:
-                    key = w.encode()
-                    self._word_bits[key] = self._word_bits.get(key, 0) | bit
+                    word_bits[w.encode()] = word_bits.get(w.encode(), 0) | bit
             elif kind == "stem" and _is_word(value):
                 stems[value.encode()] = stems.get(value.encode(), 0) | bit
             elif kind in ("stem", "literal"):
                 literals[value] = literals.get(value, 0) | bit  # a substring of the text
             else:
-                self._always |= bit  # a non-ASCII word: the index cannot see it
-        self._words = frozenset(self._word_bits)
+                always |= bit  # a non-ASCII word: the index cannot see it
         if stems:
             # At a word start the regex reports the longest stem there; every other stem there
             # is a prefix of it, so its bits include theirs.
@@ -371,13 +372,15 @@ class TermGate:
             self._stem_bits = {
                 s: _or(bits for t, bits in stems.items() if s.startswith(t)) for s in stems
             }
-        self._literals = tuple(literals.items())
+        self._word_bits, self._words = word_bits, frozenset(word_bits)
+        self._literals, self._always = tuple(literals.items()), always
+        self._sealed = True
 
     def live(self, folded: str, words: set[bytes], spaced: bytes) -> int:
         """Bits of the matchers that may match ``folded`` (``TextIndex`` calls this; ``words``
         and ``spaced`` are its words and its spaced bytes)."""
         if not self._sealed:
-            self._seal()
+            self.seal()
         live = self._always
         if not self._words.isdisjoint(words):
             for word in self._words.intersection(words):
