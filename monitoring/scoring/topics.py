@@ -317,11 +317,12 @@ class TermGate:
     """
 
     def __init__(self) -> None:
-        self._conditions: list[tuple[int, str, tuple[str, ...] | str]] = []
+        self._conditions: list[tuple[int, str, tuple[str, ...] | str, tuple[str, ...]]] = []
         self._count = 0
         self._sealed = False
         self._always = 0  # matchers with a term no condition covers: always live
         self._word_bits: dict[bytes, int] = {}
+        self._word_needs: dict[bytes, list[tuple[frozenset[bytes], int]]] = {}
         self._words: frozenset[bytes] = frozenset()
         self._stems: re.Pattern[bytes] | None = None
         self._stem_bits: dict[bytes, int] = {}
@@ -336,8 +337,7 @@ class TermGate:
         for terms in groups:
             for lang, items in terms.items():
                 for term in items:
-                    kind, value = _gate_condition(term, lang)
-                    self._conditions.append((bit, kind, value))
+                    self._conditions.append((bit, *_gate_condition(term, lang)))
         return bit
 
     def mark(self) -> int:
@@ -352,13 +352,18 @@ class TermGate:
         """Build the lookup structures; ``add`` is refused afterwards. Everything is built
         before it is published, so threads sharing an engine never see half of it."""
         word_bits: dict[bytes, int] = {}
+        word_needs: dict[bytes, list[tuple[frozenset[bytes], int]]] = {}
         stems: dict[bytes, int] = {}
         literals: dict[str, int] = {}
         always = 0
-        for bit, kind, value in self._conditions:
+        for bit, kind, value, also in self._conditions:
             if kind == "words" and all(_is_word(w) for w in value):
                 for w in value:
-                    word_bits[w.encode()] = word_bits.get(w.encode(), 0) | bit
+                    if also:  # "dimezza la bolletta": "bolletta", if "dimezza" and "la" too
+                        needs = frozenset(a.encode() for a in also)
+                        word_needs.setdefault(w.encode(), []).append((needs, bit))
+                    else:
+                        word_bits[w.encode()] = word_bits.get(w.encode(), 0) | bit
             elif kind == "stem" and _is_word(value):
                 stems[value.encode()] = stems.get(value.encode(), 0) | bit
             elif kind in ("stem", "literal"):
@@ -372,7 +377,8 @@ class TermGate:
             self._stem_bits = {
                 s: _or(bits for t, bits in stems.items() if s.startswith(t)) for s in stems
             }
-        self._word_bits, self._words = word_bits, frozenset(word_bits)
+        self._word_bits, self._word_needs = word_bits, word_needs
+        self._words = frozenset(word_bits).union(word_needs)
         self._literals, self._always = tuple(literals.items()), always
         self._sealed = True
 
@@ -384,7 +390,10 @@ class TermGate:
         live = self._always
         if not self._words.isdisjoint(words):
             for word in self._words.intersection(words):
-                live |= self._word_bits[word]
+                live |= self._word_bits.get(word, 0)
+                for needs, bit in self._word_needs.get(word, ()):
+                    if needs.issubset(words):
+                        live |= bit
         if self._stems is not None:
             # A stem matches at a word start, where the spaced bytes have a word after a space.
             for stem in self._stems.findall(spaced):
@@ -425,12 +434,15 @@ def _is_word(text: str) -> bool:
     return _ASCII_WORD.fullmatch(text) is not None
 
 
-def _gate_condition(term: str, lang: str | None) -> tuple[str, tuple[str, ...] | str]:
-    """One condition every match of ``term`` meets, the most selective found (``TermGate``):
+def _gate_condition(
+    term: str, lang: str | None
+) -> tuple[str, tuple[str, ...] | str, tuple[str, ...]]:
+    """The condition every match of ``term`` meets, its most selective part first
+    (``TermGate``), and the other whole words of the term, which must be words too:
 
-    - ``("words", forms)``: one of ``forms`` is a word of the text (``TextIndex.words``);
-    - ``("stem", stem)``: a word of the text starts with ``stem``;
-    - ``("literal", text)``: ``text`` is in the folded text.
+    - ``("words", forms, also)``: one of ``forms`` is a word of the text (``TextIndex.words``);
+    - ``("stem", stem, also)``: a word of the text starts with ``stem``;
+    - ``("literal", text, ())``: ``text`` is in the folded text.
 
     A run of ASCII word characters of the term is a whole word of any text it matches when
     something the pattern fixes closes it on both sides: a space or symbol of the term, the
@@ -447,12 +459,14 @@ def _gate_condition(term: str, lang: str | None) -> tuple[str, tuple[str, ...] |
     closed_end = not prefix and last[-1].isalnum()  # as term_pattern's _AFTER
     forms = _inflected(last, lang)[1] if closed_end else (last,)
     best: tuple[int, str, tuple[str, ...] | str] | None = None
+    whole: list[str] = []  # runs that are whole words of every match
     for m in _ASCII_WORD.finditer(phrase):
         if m.start() == 0 and not closed_start:
             continue  # "_x": the text may have word characters before it
         run = m.group()
         if m.end() < len(phrase):
             candidate = (len(run), "words", (run,))
+            whole.append(run)
         elif prefix:
             candidate = (len(run) - 1, "stem", run)  # a word prefix costs a regex, not a set
         elif not closed_end:
@@ -467,11 +481,12 @@ def _gate_condition(term: str, lang: str | None) -> tuple[str, tuple[str, ...] |
         if best is None or candidate[0] > best[0]:
             best = candidate
     if best is not None:
-        return best[1], best[2]
+        also = tuple(w for w in dict.fromkeys(whole) if best[2] != (w,))
+        return best[1], best[2], also
     kind, anchor = _term_anchor(term, lang)  # TermMatcher's own pre-check for this term
     if kind == "words":
-        return "words", tuple(anchor)
-    return kind, anchor if isinstance(anchor, str) else anchor[0]
+        return "words", tuple(anchor), ()
+    return kind, anchor if isinstance(anchor, str) else anchor[0], ()
 
 
 def _sources(terms: Terms) -> Iterable[str]:
