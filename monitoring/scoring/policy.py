@@ -215,7 +215,7 @@ class RegexRule(RuleBase):
 # --- pre-checks derived from a regular expression ----------------------------------------
 # A regex rule's patterns mostly run on texts they cannot match. From a pattern's parsed form
 # we derive conditions every match implies (a word from a list, a character, a number of
-# digits, a long word, two adjacent characters) and skip the pattern when one fails. Each
+# digits, how a word starts, two adjacent characters) and skip the pattern when one fails. Each
 # condition only skips texts without a match, so the evidence is the same.
 
 _ZERO_WIDTH = (sre.AT, sre.ASSERT, sre.ASSERT_NOT)
@@ -556,8 +556,8 @@ class CompetitorRule(RuleBase):
     disparaging: TermLists = {}
 
     def compile(self, org: OrgConfig, gate: TermGate | None = None) -> TextCheck:
-        names = {c.id: {"any": [c.name, *c.aliases]} for c in org.brand.competitors}
-        names = TermMatcher(names, gate=gate)
+        lists = {c.id: {"any": [c.name, *c.aliases]} for c in org.brand.competitors}
+        names = TermMatcher(lists, gate=gate)
         bad = TermMatcher({"bad": self.disparaging}, gate=gate)
 
         def check(doc: Doc) -> Evidence:

@@ -331,7 +331,7 @@ class TermGate:
     def add(self, groups: Iterable[Terms]) -> int:
         """Register a matcher's terms; returns its bit in ``TextIndex.live``."""
         if self._sealed:
-            raise RuntimeError("TermGate: matchers must be added before the first text")
+            raise RuntimeError("TermGate: matchers must be added before it is sealed")
         self._count += 1
         bit = 1 << self._count
         for terms in groups:
