@@ -2,6 +2,7 @@
 positives that matter (an order code is no discount code, a delivery promise no miracle, an
 apology no hostility), plus configuration errors and the policy version."""
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -479,3 +480,72 @@ def test_arbitrary_text_never_crashes(engine, text, compound, reply):
     post = Post(text, team="customer_care", channel="x_care", in_reply_to="x" if reply else None)
     result = engine.evaluate(post, FakeSentiment(compound=compound))
     assert 0 <= result.risk <= 100
+
+
+# --- the regex rules' pre-checks -------------------------------------------------------------
+
+
+def test_case_twins_are_every_non_ascii_character_ignorecase_takes_for_an_ascii_letter():
+    from monitoring.scoring.policy import _CASE_TWIN
+
+    letter = re.compile("[a-z]", re.IGNORECASE)
+    twins = {chr(c) for c in range(0x80, 0x110000) if letter.fullmatch(chr(c))}
+    assert twins == {chr(c) for c in range(0x80, 0x110000) if _CASE_TWIN.fullmatch(chr(c))}
+
+
+def _regex_cases() -> list[tuple[str, int, bool]]:
+    """(pattern, flags, on_folded) of the default policy, plus shapes it does not use yet."""
+    cases = []
+    for rule in load_policy(DATA_DIR / "policy.yaml").rules:
+        if rule.kind == "regex":
+            flags = 0 if rule.case_sensitive else re.IGNORECASE
+            cases += [(p, flags, rule.on_folded) for p in rule.patterns]
+        elif rule.kind == "promo_disclosure":
+            cases += [(p, 0, False) for p in rule.code_patterns]
+    extra = [r"\b(?:ab|cd)[xy]?\b", r"(?i:\b(?:sale|ſale)\b)", r"\bz[a-z0-9_]{5}", r"\d\d-\d"]
+    return cases + [(p, f, o) for p in extra for f in (0, re.IGNORECASE) for o in (False, True)]
+
+
+_REGEX_CASES = _regex_cases()
+_REGEX_PIECES = [
+    "fatturato", "Fatturato", "FATTURATO", "ricavi", "utili", "profit", "profits", "EBIT",
+    "q3", "Q4", "trimestre", "+", "-", "−", "12", "3,5", "%", " ", "  ", "\n", ".", ",", ":",
+    "milioni", "mln", "€", "mario.rossi", "@", "gmail.com", "+39", "347", "1234567", "02",
+    "IT60", "X054", "2811101000000123456", "RSSMRA85T10A562S", "SCONTO20", "COVID19",
+    "codice", "CODE", "coupon", "«", "“", "ABCD12", "di sconto", "off", "ab", "cd", "x",
+    "zeta12", "z_", "sale", "İ", "ı", "ſ", "K", "é", "😡", "٣", "١٢", "ß", "_", "#", "'",
+]  # fmt: skip
+
+
+def _assert_pre_checks_keep(text: str) -> None:
+    from monitoring.scoring.policy import _may_match, _text_doc
+    from monitoring.scoring.topics import TextIndex, fold
+
+    folded = fold(text)
+    doc = _text_doc(text, TextIndex(folded), "it", 0.0)
+    for pattern, flags, on_folded in _REGEX_CASES:
+        may_match = _may_match(pattern, flags, on_folded)
+        if may_match is not None and re.search(pattern, folded if on_folded else text, flags):
+            assert may_match(doc), (pattern, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ſales +12%",  # IGNORECASE takes ſ for s: "sales" is no word of the ASCII index
+        "utİlİ 5 milioni",  # İ for i, and lower() makes it two characters
+        "codİce ABCD12",
+        "chiama 0١٢٣٤٥٦٧",  # \\d takes other scripts' digits: they count for the phone
+        "IT٦٠X0542811101000000123456",  # ... and are no ASCII digits of the index
+        "RſSMRA85T10A562S",
+        "Il fatturato Q3 +12%, sales 3 bn; tel. 347 123 4567, RSSMRA85T10A562S 😡",
+    ],
+)
+def test_regex_pre_checks_keep_these_matches(text):
+    _assert_pre_checks_keep(text)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.sampled_from(_REGEX_PIECES) | st.text(max_size=3), max_size=12))
+def test_regex_pre_checks_never_skip_a_text_with_a_match(pieces):
+    _assert_pre_checks_keep("".join(pieces))

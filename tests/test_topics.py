@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from monitoring.scoring.topics import TermMatcher, fold, term_pattern
+from monitoring.scoring.topics import TermGate, TermMatcher, TextIndex, fold, term_pattern
 
 TOPICS = TermMatcher(
     {
@@ -93,3 +93,68 @@ _PIECES = [
 def test_pre_check_finds_what_every_start_finds(pieces):
     text = "".join(pieces)
     assert TOPICS.find(text) == _every_start(TOPICS, text)
+
+
+# Matchers behind one TermGate: each term's gate condition is a different kind of thing (a
+# later word of a phrase, an inflected last word after an apostrophe, a prefix, a symbol).
+_GATE_GROUPS = [
+    ({"blame": {"it": ["è colpa sua", "non ancora pubblic*"]}}, {}),
+    ({"offer": {"it": ["all'offerta", "codice promo*"], "en": ["rip-off", "sure, because"]}}, {}),
+    ({"odd": {"any": ["_x", "straße", "🙄", "#adv", "100%", "ma davvero?"]}}, {}),
+    ({"bills": {"it": ["bolletta"], "en": ["reply"]}}, {"bills": {"it": ["bolletta luce"]}}),
+    ({"green": {"it": ["rinnovabil*", "scusa*"]}}, {}),  # stems, one a prefix of the next
+    ({"renew": {"it": ["rinnov*", "scus*"]}}, {}),
+]
+_GATE = TermGate()
+_GATED = [TermMatcher(groups, exclude, _GATE) for groups, exclude in _GATE_GROUPS]
+_UNGATED = [TermMatcher(groups, exclude) for groups, exclude in _GATE_GROUPS]
+
+
+def _gated_find(text: str) -> list[dict[str, tuple[str, ...]]]:
+    folded = fold(text)
+    index = TextIndex(folded, _GATE)
+    return [matcher.find(text, folded, index) for matcher in _GATED]
+
+
+def test_gate_keeps_a_match_on_a_rare_form_of_one_matcher():
+    # "rinnovabili" has both stems: the gate's regex reports the longer one.
+    assert _gated_find("Rinnovabili? Scusate")[4:] == [
+        {"green": ("Rinnovabili", "Scusate")},
+        {"renew": ("Rinnovabili", "Scusate")},
+    ]
+    assert _gated_find("Le BOLLETTE")[:4] == [{}, {}, {}, {"bills": ("BOLLETTE",)}]
+    assert _gated_find("È colpa sua, x replies")[:4] == [
+        {"blame": ("È colpa sua",)},
+        {},
+        {},
+        {"bills": ("replies",)},
+    ]
+    assert _gated_find("all'offerte e codice promozionale")[:4] == [
+        {},
+        {"offer": ("all'offerte", "codice promozionale")},
+        {},
+        {},
+    ]
+    assert _gated_find("non ancora pubblicati 🙄")[:4] == [
+        {"blame": ("non ancora pubblicati",)},
+        {},
+        {"odd": ("🙄",)},
+        {},
+    ]
+
+
+_GATE_PIECES = [
+    "è", "colpa", "sua", "non", "ancora", "pubblici", "pubblic", "all'", "l'", "offerta",
+    "offerte", "codice", "promo", "promozionale", "rip", "-", "off", "sure", "because",
+    "becauses", "_x", "x", "stra", "ße", "straße", "🙄", "#", "adv", "100", "%", "ma",
+    "davvero", "?", "bolletta", "bollette", "luce", "reply", "replies", "replied", " ", "  ",
+    "\u00a0", "\n", ",", ".", "!", "@", "'", "’", "_", "😡", "é", "İ", "ſ", "A", "1",
+    "rinnov", "abil", "rinnovabile", "scus", "scusate", "a",
+]  # fmt: skip
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.sampled_from(_GATE_PIECES) | st.text(max_size=3), max_size=14))
+def test_gate_hides_no_match(pieces):
+    text = "".join(pieces)
+    assert _gated_find(text) == [matcher.find(text) for matcher in _UNGATED]
