@@ -486,7 +486,7 @@ def test_arbitrary_text_never_crashes(engine, text, compound, reply):
 
 
 def test_case_twins_are_every_non_ascii_character_ignorecase_takes_for_an_ascii_letter():
-    from monitoring.scoring.policy import _CASE_TWIN
+    from monitoring.scoring.regex_prechecks import _CASE_TWIN
 
     letter = re.compile("[a-z]", re.IGNORECASE)
     twins = {chr(c) for c in range(0x80, 0x110000) if letter.fullmatch(chr(c))}
@@ -518,7 +518,8 @@ _REGEX_PIECES = [
 
 
 def _assert_pre_checks_keep(text: str) -> None:
-    from monitoring.scoring.policy import _may_match, _text_doc
+    from monitoring.scoring.policy import _text_doc
+    from monitoring.scoring.regex_prechecks import may_match as _may_match
     from monitoring.scoring.topics import TextIndex, fold
 
     folded = fold(text)
