@@ -97,8 +97,10 @@ def test_ingestion_in_a_loop_during_100_review_actions_loses_none(known_db, tmp_
 
 
 def _score(db_path: Path) -> subprocess.Popen:
+    # Batches of 2,000: the 25,000 demo items then commit in a dozen transactions, so the kill
+    # lands between two of them (the default batch holds the whole demo's mentions).
     return subprocess.Popen(
-        [sys.executable, "-m", "monitoring", "--db", str(db_path), "score"],
+        [sys.executable, "-m", "monitoring", "--db", str(db_path), "score", "--batch", "2000"],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
