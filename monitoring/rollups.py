@@ -184,10 +184,11 @@ _HOURS = {
     "answer_facts": "(SELECT hour FROM _rollup_hours WHERE kind IS NULL)",
 }
 _ROWS = {"mention_hours": _MENTION_ROWS, "staff_hours": _STAFF_ROWS, "answer_facts": _ANSWER_ROWS}
+# The range lets DuckDB skip row groups; the IN picks the hours.
 _DELETE = {
-    "mention_hours": "DELETE FROM mention_hours WHERE hour IN {hours}",
-    "staff_hours": "DELETE FROM staff_hours WHERE hour IN {hours}",
-    # the range lets DuckDB skip row groups; the IN picks the hours
+    "mention_hours": "DELETE FROM mention_hours WHERE hour >= $lo AND hour < $hi"
+    " AND hour IN {hours}",
+    "staff_hours": "DELETE FROM staff_hours WHERE hour >= $lo AND hour < $hi AND hour IN {hours}",
     "answer_facts": "DELETE FROM answer_facts WHERE mention_at >= $lo AND mention_at < $hi"
     " AND date_trunc('hour', mention_at) IN {hours}",
 }
@@ -272,8 +273,7 @@ def refresh(conn: duckdb.DuckDBPyConnection, texts: bool = True) -> None:
     if touched:
         span = {"lo": lo, "hi": hi + timedelta(hours=1)}
         for table in touched:
-            delete = _DELETE[table].format(hours=_HOURS[table])
-            conn.execute(delete, span if "$lo" in delete else None)
+            conn.execute(_DELETE[table].format(hours=_HOURS[table]), span)
             _insert(conn, table, "hours", span)
     if top_item > after:
         for table in _ROWS:

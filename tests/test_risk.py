@@ -1,5 +1,7 @@
 """The risk formula: deviation with diminishing returns, log-scaled audience and reaction."""
 
+import math
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -88,16 +90,24 @@ def test_description_names_the_configured_numbers():
 
 
 def reference_parts(inputs: RiskInputs, settings: RiskSettings) -> dict[str, float]:
-    """The formula as written in the module docstring, term by term (risk_parts reads the
-    settings once per settings object and must give exactly these floats)."""
-    from monitoring.scoring.risk import _log_share, reaction
+    """The formula as written in the module docstring, term by term, straight from the
+    settings (risk_parts reads them once per settings object and must give exactly these
+    floats)."""
 
+    def log_share(value: float, full: float) -> float:
+        return 0.0 if value <= 0 else min(1.0, math.log10(1 + value) / math.log10(1 + full))
+
+    keep = 1.0
+    for severity, weight in inputs.severities:
+        keep *= 1.0 - min(1.0, getattr(settings.severity_points, severity) * weight)
     hours = max(1.0, inputs.hours_observed or 1.0)
+    velocity = inputs.engagement / hours
     factors = {
-        "deviation": deviation(inputs.severities, settings),
+        "deviation": 1.0 - keep,
         "sentiment": max(0.0, -(inputs.compound or 0.0)),
-        "audience": _log_share(inputs.reach or 0, settings.reach_full),
-        "reaction": reaction(inputs.negative_replies, inputs.engagement / hours, settings),
+        "audience": log_share(inputs.reach or 0, settings.reach_full),
+        "reaction": 0.6 * log_share(inputs.negative_replies, settings.negative_replies_full)
+        + 0.4 * log_share(velocity, settings.velocity_full),
     }
     weights = settings.mention if inputs.kind == "mention" else settings.staff
     parts = {f"{name}_factor": round(value, 4) for name, value in factors.items()}

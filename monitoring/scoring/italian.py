@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 import string
 import unicodedata
-from collections.abc import Callable
 from itertools import chain, compress, count, islice
 from operator import itemgetter
 from pathlib import Path
@@ -25,6 +24,7 @@ from monitoring.scoring.vader_engine import (
     B_INCR,
     C_INCR,
     N_SCALAR,
+    ChunkCache,
     ScoringCore,
     compound_of,
 )
@@ -106,8 +106,13 @@ _GLUED = re.compile(r"(?<=[^\W\d_])([,;!?…]+|\.{2,})(?=[^\W\d_])")
 _GLUED_HINT = re.compile(r"[,;!?….][^\W\d_]")
 _CAMEL_HASHTAG = re.compile(r"#\w*[a-zà-ù][A-ZÀ-Ù]\w*")
 _CAMEL_CUT = re.compile(r"(?<=[a-zà-ù])(?=[A-ZÀ-Ù])")
-_ZERO_DIGITS = str.maketrans("123456789", "000000000")
 _DIGITS_AS_0 = bytes.maketrans(b"123456789", b"000000000")
+
+
+def _digits_as_0(text: str) -> str:
+    """``text`` with its ASCII digits as 0, as chunk shapes are keyed (UTF-8 keeps every other
+    character's bytes above 127, so only the digits change)."""
+    return text.encode().translate(_DIGITS_AS_0).decode()
 
 
 def fold_accents(word: str) -> str:
@@ -174,7 +179,7 @@ class ItalianSentimentAnalyzer(ScoringCore):
         self.folded.update(self.lexicon)
         self._cache: dict[str, float | None] = {}
         # Chunk -> its pieces; a miss cuts the chunk (and caches it unless it holds digits).
-        self._raw_cache = _Chunks(self._uncached_chunk)
+        self._raw_cache = ChunkCache(self._uncached_chunk)
         self._chunk_pieces = self._raw_cache.__getitem__
         self._shapes: dict[bytes, tuple[int, int, bool, bool] | tuple[()]] = {}
         # simplemma loads its Italian dictionary on first use (about a second): pay it here,
@@ -196,9 +201,7 @@ class ItalianSentimentAnalyzer(ScoringCore):
             NEVER_SO[1],
             chain.from_iterable(NOT_NEGATING_AFTER.values()),
         )
-        self._digit_words = frozenset(
-            w.translate(_ZERO_DIGITS) for w in looked_up if _DIGIT.search(w)
-        )
+        self._digit_words = frozenset(_digits_as_0(w) for w in looked_up if _DIGIT.search(w))
 
     def _read_lexicon(self, path: Path) -> dict[str, float]:
         """VADER's format, tolerant of blank lines and keyed on lower case. Also collects the
@@ -526,18 +529,6 @@ class ItalianSentimentAnalyzer(ScoringCore):
         elif partial:
             valence *= PARTIAL_SCALAR
         return valence
-
-
-class _Chunks(dict):
-    """The chunk cache: a missing chunk is cut by ``cut`` (which stores it or not), so a text's
-    look-ups run as one ``map``."""
-
-    def __init__(self, cut: Callable[[str], tuple[Piece, ...]]) -> None:
-        super().__init__()
-        self._cut = cut
-
-    def __missing__(self, raw: str) -> tuple[Piece, ...]:
-        return self._cut(raw)
 
 
 # Boosters and negations carry no valence of their own.

@@ -173,16 +173,17 @@ def _repeated(strings: set[str], low: int, high: int) -> set[str]:
     return out
 
 
-def _class_chars(av: list) -> set[str] | None:
-    """The characters of a ``[...]`` class made of single characters and small ranges."""
+def _class_chars(av: list, ascii_ranges: bool = False) -> set[str] | None:
+    """The characters of a ``[...]`` class made of single characters and ranges: small ones
+    (under 16 characters), or with ``ascii_ranges`` any range within ASCII ("A-Z", "0-9")."""
     chars: set[str] = set()
     for op, arg in av:
         if op is sre.LITERAL:
             chars.add(chr(arg))
-        elif op is sre.RANGE and arg[1] - arg[0] < 16:
+        elif op is sre.RANGE and (arg[1] < 128 if ascii_ranges else arg[1] - arg[0] < 16):
             chars.update(map(chr, range(arg[0], arg[1] + 1)))
         else:
-            return None  # negated classes, categories (\\d, \\w), wide ranges
+            return None  # negated classes, categories (\\d, \\w), other ranges
     return chars
 
 
@@ -239,7 +240,7 @@ def _word_start(items: list) -> re.Pattern[bytes] | None:
             chars: set[str] | None = set("0123456789")
         else:
             chars = (
-                {chr(av)} if op is sre.LITERAL else _wide_class_chars(av) if op is sre.IN else None
+                {chr(av)} if op is sre.LITERAL else _class_chars(av, True) if op is sre.IN else None
             )
         if not chars or not all(_WORD_TEXT.fullmatch(ch) for ch in chars):
             break
@@ -250,18 +251,6 @@ def _word_start(items: list) -> re.Pattern[bytes] | None:
         if high != low or low == 0:
             break  # what follows may start at another offset
     return re.compile(b" " + b"".join(parts)) if width >= 4 else None
-
-
-def _wide_class_chars(av: list) -> set[str] | None:
-    chars: set[str] = set()
-    for op, arg in av:
-        if op is sre.LITERAL:
-            chars.add(chr(arg))
-        elif op is sre.RANGE and arg[1] < 128:
-            chars.update(map(chr, range(arg[0], arg[1] + 1)))
-        else:
-            return None
-    return chars
 
 
 _CATEGORY_SOURCE = {

@@ -78,33 +78,11 @@ class RiskInputs:
     hours_observed: float | None = None  # from posting to when engagement was counted
 
 
-def _log_share(value: float, full: float) -> float:
-    if value <= 0:
-        return 0.0
-    return min(1.0, math.log10(1 + value) / math.log10(1 + full))
-
-
-def deviation(severities: tuple[tuple[str, float], ...], settings: RiskSettings) -> float:
-    """D in 0..1: each hit removes a share of what is left (``1 - prod(1 - p_i)``)."""
-    keep = 1.0
-    for severity, weight in severities:
-        p = min(1.0, getattr(settings.severity_points, severity) * weight)
-        keep *= 1.0 - p
-    return 1.0 - keep
-
-
-def reaction(negative_replies: int, velocity: float, settings: RiskSettings) -> float:
-    """R in 0..1: negative replies weigh 0.6, engagement velocity 0.4."""
-    return 0.6 * _log_share(negative_replies, settings.negative_replies_full) + 0.4 * _log_share(
-        velocity, settings.velocity_full
-    )
-
-
 @dataclass(frozen=True)
 class _Numbers:
     """A ``RiskSettings``' numbers as plain floats: ``risk_parts`` runs once per staff post,
     and reading nested pydantic models and recomputing the log denominators cost more than
-    the arithmetic itself (4.3 -> 1.5 µs)."""
+    the arithmetic itself (4.3 -> 2.7 µs)."""
 
     severity_points: dict[str, float]
     staff: tuple[float, float, float, float]  # deviation, sentiment, audience, reaction
@@ -136,25 +114,44 @@ def _numbers(settings: RiskSettings) -> _Numbers:
     return numbers
 
 
-def risk_parts(inputs: RiskInputs, settings: RiskSettings) -> dict[str, float]:
-    """The factors (each 0..1) and points (summing to the risk) of one post; the explanation.
+def _share(value: float, log_full: float) -> float:
+    """log10(1 + value) as a share of ``log_full`` (log10(1 + the value that counts as full))."""
+    if value <= 0:
+        return 0.0
+    return min(1.0, math.log10(1 + value) / log_full)
 
-    The same arithmetic as ``deviation``, ``_log_share`` and ``reaction``, in the same order
-    (so the same floats), on the settings' numbers read once."""
-    n = _numbers(settings)
+
+def _deviation(severities: tuple[tuple[str, float], ...], points: dict[str, float]) -> float:
     keep = 1.0
-    points = n.severity_points
-    for severity, weight in inputs.severities:
+    for severity, weight in severities:
         keep *= 1.0 - min(1.0, points[severity] * weight)
-    dev = 1.0 - keep
+    return 1.0 - keep
+
+
+def deviation(severities: tuple[tuple[str, float], ...], settings: RiskSettings) -> float:
+    """D in 0..1: each hit removes a share of what is left (``1 - prod(1 - p_i)``)."""
+    return _deviation(severities, _numbers(settings).severity_points)
+
+
+def _reaction(negative_replies: int, velocity: float, n: _Numbers) -> float:
+    return 0.6 * _share(negative_replies, n.log_negative_full) + 0.4 * _share(
+        velocity, n.log_velocity_full
+    )
+
+
+def reaction(negative_replies: int, velocity: float, settings: RiskSettings) -> float:
+    """R in 0..1: negative replies weigh 0.6, engagement velocity 0.4."""
+    return _reaction(negative_replies, velocity, _numbers(settings))
+
+
+def risk_parts(inputs: RiskInputs, settings: RiskSettings) -> dict[str, float]:
+    """The factors (each 0..1) and points (summing to the risk) of one post; the explanation."""
+    n = _numbers(settings)
+    dev = _deviation(inputs.severities, n.severity_points)
     sent = max(0.0, -(inputs.compound or 0.0))
-    reach = inputs.reach or 0
-    aud = 0.0 if reach <= 0 else min(1.0, math.log10(1 + reach) / n.log_reach_full)
-    negative = inputs.negative_replies
-    velocity = inputs.engagement / max(1.0, inputs.hours_observed or 1.0)
-    rea = 0.6 * (
-        0.0 if negative <= 0 else min(1.0, math.log10(1 + negative) / n.log_negative_full)
-    ) + 0.4 * (0.0 if velocity <= 0 else min(1.0, math.log10(1 + velocity) / n.log_velocity_full))
+    aud = _share(inputs.reach or 0, n.log_reach_full)
+    hours = max(1.0, inputs.hours_observed or 1.0)
+    rea = _reaction(inputs.negative_replies, inputs.engagement / hours, n)
     w_dev, w_sent, w_aud, w_rea = n.mention if inputs.kind == "mention" else n.staff
     return {
         "deviation_factor": round(dev, 4),

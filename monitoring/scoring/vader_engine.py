@@ -27,6 +27,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Mapping
 from itertools import compress, count
 from pathlib import Path
+from typing import Any
 
 import vaderSentiment.vaderSentiment as _vader
 
@@ -204,7 +205,7 @@ class VaderEngine(ScoringCore):
         )
         # VADER's emoji are all outside ASCII: plain ASCII text skips the search.
         self._ascii_emoji = any(k.isascii() for k in singles)
-        self._tokens = _Tokens(self._token)
+        self._tokens = ChunkCache(self._token)
         self._token_of = self._tokens.__getitem__
         # The words that get a valence of their own: in the lexicon and not boosters (built
         # once; the tables are not changed after construction).
@@ -388,15 +389,16 @@ class VaderEngine(ScoringCore):
         return valence
 
 
-class _Tokens(dict):
-    """The token cache: a missing chunk is cut (and stored) by ``cut``, so a text's look-ups
-    run as one ``map``."""
+class ChunkCache(dict):
+    """A cache of whitespace-separated chunks: a missing chunk goes to ``cut``, which returns
+    what it is cut into and stores it (or not, for chunks that seldom recur), so a text's
+    look-ups run as one ``map`` (the English tokens here, the Italian pieces in italian.py)."""
 
-    def __init__(self, cut: Callable[[str], tuple[str, bool, bool, bool, bool]]) -> None:
+    def __init__(self, cut: Callable[[str], Any]) -> None:
         super().__init__()
         self._cut = cut
 
-    def __missing__(self, raw: str) -> tuple[str, bool, bool, bool, bool]:
+    def __missing__(self, raw: str) -> Any:
         return self._cut(raw)
 
 
