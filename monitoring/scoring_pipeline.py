@@ -8,10 +8,9 @@ Process model (docs/decisions/0004-policy-engine-and-risk.md):
   each batch is written in one short ``db.write`` transaction: the file is free between
   batches, so the dashboard keeps working during a long run.
 - Text work runs once per distinct text — reposts repeat texts — in a pool of worker
-  processes forked from a fork server that has imported the code and built the sentiment
-  analyzers once (lingua's models load in a worker only when a text needs them). The pool
-  starts in a background thread while the first batch is read. While the workers score batch
-  k+1, the main process writes batch k.
+  processes forked from a fork server that has imported the code and loaded the language
+  model and the sentiment analyzers once. The pool starts in a background thread while the
+  first batch is read. While the workers score batch k+1, the main process writes batch k.
 - Mentions never leave DuckDB and Arrow as Python rows: the main process reads their distinct
   texts (minus those already scored or in flight), ships them to the workers, gets language,
   sentiment and topic ids back as Arrow columns, and computes risk in SQL on write.

@@ -73,11 +73,58 @@ def test_vader_tweets_are_detected_as_english():
     assert detected.count("en") / len(texts) >= 0.985
 
 
-def test_stopword_shortcut_never_contradicts_lingua():
+def test_stopword_shortcut_never_contradicts_the_model():
     texts = [r.text for r in load_it_dev()] + load_vader_tweets()[0][:1500]
     shortcut = [(t, language._by_stopwords(language._words(t))) for t in texts]
     taken = [(t, lang) for t, lang in shortcut if lang]
     assert len(taken) > len(texts) / 2  # the shortcut is what makes detection fast
-    disagreements = [t for t, lang in taken if language._lingua(t) != lang]
-    # lingua itself errs on a few all-caps or hashtag-only tweets; the shortcut may be right.
+    disagreements = [t for t, lang in taken if language._model_language(t) != lang]
+    # The model itself errs on a few all-caps or hashtag-only tweets; the shortcut may be right.
     assert len(disagreements) <= len(taken) * 0.005
+
+
+def test_texts_in_none_of_the_languages_are_left_unscored():
+    assert detect_language("Привет, как дела у тебя сегодня вечером?") is None
+    assert detect_language("Привет, как дела у тебя сегодня вечером?", hint="it") == "it"
+
+
+def test_a_multiline_text_is_read_whole():
+    text = "Bolletta sbagliata\nanche questo mese\nvergogna"
+    assert detect_language(text) == "it"
+
+
+def demo_texts_with_language(mentions: int) -> list[tuple[str, str]]:
+    """(text, language it was written in) of a small demo year, taken from the generator."""
+    import numpy as np
+
+    from monitoring.demo import generator
+    from monitoring.demo.texts import LANGS
+
+    seen: dict[str, str] = {}
+    table = generator._table
+
+    def keep(demo, plat, native, handle, name, text, lang, *rest):
+        seen.update(zip(text.to_pylist(), np.asarray(LANGS)[lang].tolist(), strict=True))
+        return table(demo, plat, native, handle, name, text, lang, *rest)
+
+    generator._table = keep
+    try:
+        for _ in generator.generate_items(mentions, seed=5):
+            pass
+    finally:
+        generator._table = table
+    return list(seen.items())
+
+
+def test_demo_texts_the_stopwords_leave_open_are_mostly_right():
+    """The texts the function words do not decide (mixed Italian and English, names of
+    places): the generator knows each one's language."""
+    undecided = [
+        (text, lang)
+        for text, lang in demo_texts_with_language(3000)
+        if not language._by_stopwords(language._words(text))
+        and len(language._words(text)) >= language.SHORT_TEXT_WORDS
+    ]
+    assert len(undecided) > 200
+    right = sum(detect_language(text) == lang for text, lang in undecided)
+    assert right / len(undecided) >= 0.97
