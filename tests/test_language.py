@@ -1,6 +1,8 @@
 """Language detection on short social text (issue 4: 'Language and sentiment')."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from monitoring.scoring import language
 from monitoring.scoring.evaluation import load_it_dev, load_vader_tweets
@@ -128,3 +130,37 @@ def test_demo_texts_the_stopwords_leave_open_are_mostly_right():
     assert len(undecided) > 200
     right = sum(detect_language(text) == lang for text, lang in undecided)
     assert right / len(undecided) >= 0.97
+
+
+def _whole_text_language(text: str, hint: str | None = None) -> str | None:
+    """detect_language as it was before the per-chunk counts: the words of the whole text."""
+    words = language._words(text)
+    if len(words) < language.SHORT_TEXT_WORDS:
+        return language._short_text_language(text, words, hint)
+    return (
+        language._by_stopwords(words)
+        or language._model_language(text)
+        or (hint.lower() if hint else None)
+    )
+
+
+_FUNCTION_WORDS = sorted(set().union(*language.STOPWORDS.values(), language.IT_COMMON))
+_piece = st.one_of(
+    st.sampled_from(_FUNCTION_WORDS),
+    st.sampled_from(_FUNCTION_WORDS).map(str.upper),
+    st.sampled_from(["bolletta", "refund", "l'app", "dell'offerta", "è", "E'", "perché"]),
+    st.sampled_from(["@lumina", "http://x.it/a", "www.lumina.it", "#adv", "LM-123", "😡", ":)"]),
+    st.text(alphabet=st.characters(codec="utf-8"), max_size=5),
+)
+_glue = st.sampled_from([" ", " ", "  ", "\n", "\t", "\u00a0", "\u2028", "\x1c", "", ",", "'", "@"])
+
+
+@st.composite
+def _social_text(draw):
+    return "".join(piece + draw(_glue) for piece in draw(st.lists(_piece, max_size=20)))
+
+
+@settings(max_examples=3000, deadline=None)
+@given(text=_social_text(), hint=st.sampled_from([None, "it", "en"]))
+def test_per_chunk_counts_give_the_whole_texts_answer(text, hint):
+    assert detect_language(text, hint) == _whole_text_language(text, hint)
