@@ -232,6 +232,13 @@ class TermMatcher:
         self._indexed = all(w.isascii() for w in forms)
         self._forms = frozenset(w.encode() for w in forms if w.isascii())
         self._anchors = tuple(sorted(stems))
+        # Whether any ASCII stem opens a word at all: one regex over the index's spaced bytes
+        # (as in TermGate.live) instead of a substring search per stem (2.2 -> 0.5 µs a text).
+        self._any_stem = (
+            re.compile(b" (?:" + _trie([a.encode() for a in self._anchors]) + b")")
+            if self._anchors and all(map(_is_word, self._anchors))
+            else None
+        )
         self._literals = tuple(sorted(literals))
         self._gate = gate
         self._bit = gate.add(groups.values()) if gate is not None and self._buckets else 0
@@ -284,7 +291,10 @@ class TermMatcher:
 
     def _candidate_starts(self, folded: str, index: TextIndex) -> list[int]:
         """Token starts of ``folded`` where a term of this matcher may match, in order."""
-        anchors = [a for a in self._anchors if a in folded]  # stems: word starts checked below
+        if self._any_stem is not None and self._any_stem.search(index.spaced) is None:
+            anchors = []
+        else:  # stems: word starts checked below
+            anchors = [a for a in self._anchors if a in folded]
         if not self._forms.isdisjoint(index.words):
             anchors += [w.decode() for w in self._forms.intersection(index.words)]
         starts: set[int] = set()
