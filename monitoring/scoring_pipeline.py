@@ -57,9 +57,6 @@ from monitoring.scoring.risk import RiskInputs, risk_parts, risk_score
 # took the main process from 12.0 to 7.7 CPU s and the run from 26.5 to 22.8 s; the write
 # holds the file ~1.7 s instead of ~0.9 s, and the main process peaks at 750 MB, not 480.
 BATCH_ITEMS = 200_000
-# The first batch is small: the workers wait for its read (0.9 s at 200,000 items), and while
-# they score it the next full batch is read.
-FIRST_BATCH_ITEMS = 20_000
 CHUNK_TEXTS = 2_000  # distinct mention texts (or staff posts) per task sent to a worker
 INLINE_BELOW = 2_000  # fewer pending items than this: score in-process (no pool start-up)
 CACHE_TEXTS = 200_000  # recently scored texts kept to catch reposts across batches
@@ -568,13 +565,13 @@ class _Run:
     def batches(self) -> Iterator[_Batch]:
         """Pending items in batches of at most ``size``, their text work queued: mentions
         first, then staff posts."""
-        after, size = 0, min(self.size, FIRST_BATCH_ITEMS)
+        after = 0
         while (
-            table := _read_mentions(self.path, after, self.version, size, self.facts)
+            table := _read_mentions(self.path, after, self.version, self.size, self.facts)
         ) is not None:
             batch = self._queue_mentions(after, table)
             yield batch
-            after, size = batch.last, self.size
+            after = batch.last
         after, member_days = 0, None
         while True:
             if member_days is None:

@@ -235,7 +235,7 @@ class TermMatcher:
         # Whether any ASCII stem opens a word at all: one regex over the index's spaced bytes
         # (as in TermGate.live) instead of a substring search per stem (2.2 -> 0.5 µs a text).
         self._any_stem = (
-            re.compile(b" (?:" + _trie([a.encode() for a in self._anchors]) + b")")
+            _word_start_regex([a.encode() for a in self._anchors])
             if self._anchors and all(map(_is_word, self._anchors))
             else None
         )
@@ -383,7 +383,7 @@ class TermGate:
         if stems:
             # At a word start the regex reports the longest stem there; every other stem there
             # is a prefix of it, so its bits include theirs.
-            self._stems = re.compile(b" (" + _trie(list(stems)) + b")")
+            self._stems = _word_start_regex(list(stems))
             self._stem_bits = {
                 s: _or(bits for t, bits in stems.items() if s.startswith(t)) for s in stems
             }
@@ -412,6 +412,12 @@ class TermGate:
             if literal in folded:
                 live |= bits
         return live
+
+
+def _word_start_regex(stems: list[bytes]) -> re.Pattern[bytes]:
+    """The longest of ``stems`` that opens a word of ``TextIndex.spaced`` (after its space),
+    as group 1."""
+    return re.compile(b" (" + _trie(stems) + b")")
 
 
 def _trie(words: list[bytes]) -> bytes:
