@@ -332,6 +332,11 @@ def init(path: str | Path) -> list[int]:
         return migrate(conn)
 
 
+# meta key: scores up to this scored_at have had their replies' parents' reactions refreshed
+# (monitoring.scoring_pipeline.refresh_reactions); a purge deletes it.
+REACTIONS_MARK = "reactions.scored_at"
+
+
 def get_meta(conn: duckdb.DuckDBPyConnection, key: str) -> str | None:
     return scalar(conn, "SELECT value FROM meta WHERE key = ?", [key])
 

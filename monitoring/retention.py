@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 import duckdb
 
 from monitoring import audit, rollups
-from monitoring.db import scalar
+from monitoring.db import REACTIONS_MARK, scalar
 
 _DURATION = re.compile(r"^\s*(\d+)\s*(d|w|m|y)\s*$")
 _DAYS = {"d": 1, "w": 7, "m": 30.4375, "y": 365.25}
@@ -66,6 +66,8 @@ def purge(conn: duckdb.DuckDBPyConnection, cutoff: datetime, actor: str) -> Purg
     conn.execute("DROP TABLE _old")
     rejects = scalar(conn, "SELECT count(*) FROM rejects WHERE rejected_at < ?", [cutoff])
     conn.execute("DELETE FROM rejects WHERE rejected_at < ?", [cutoff])
+    # A deleted reply lowers its parent's negative replies: the next score checks them all.
+    conn.execute("DELETE FROM meta WHERE key = ?", [REACTIONS_MARK])
     result = PurgeResult(
         cutoff=cutoff,
         items=items,

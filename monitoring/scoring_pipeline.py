@@ -904,20 +904,35 @@ def _finish_mentions(
 
 # --- reaction refresh ----------------------------------------------------------------------
 
-_STALE_REACTIONS = """
-WITH neg AS (
-    SELECT r.parent_item_id AS item_id, count(*) AS n
-    FROM items r JOIN scores s ON s.item_id = r.item_id
-    WHERE r.kind = 'mention' AND s.label = 'negative' AND r.parent_item_id IS NOT NULL
-    GROUP BY 1
-)
+# meta key: the newest scored_at whose replies' parents a finished refresh has checked. Only a
+# reply scored after it can change a parent's count of negative replies (a new reply, or a
+# rescored one), so a run checks the parents of those alone, not every reply in the database.
+# A purge deletes the key (a deleted reply changes its parent's count too): the next run then
+# checks them all, as does the first. The key is ``db.REACTIONS_MARK``.
+
+# The parents of replies scored after ``$since`` (all of them when it is NULL).
+_TOUCHED_PARENTS = """
+touched AS (
+    SELECT DISTINCT r.parent_item_id AS item_id
+    FROM scores s JOIN items r ON r.item_id = s.item_id
+    WHERE ($since IS NULL OR s.scored_at > $since)
+      AND r.kind = 'mention' AND r.parent_item_id IS NOT NULL
+)"""
+
+_STALE_REACTIONS = (
+    "WITH "
+    + _TOUCHED_PARENTS
+    + ", "
+    + _NEG_REPLIES_CTE.format(parents="r.parent_item_id IN (SELECT item_id FROM touched)")
+    + """
 SELECT s.item_id, i.kind, i.created_at, s.compound, s.explain::VARCHAR, neg.n
 FROM scores s
 JOIN neg ON neg.item_id = s.item_id
 JOIN items i ON i.item_id = s.item_id
-WHERE s.policy_version = ? AND i.kind = 'staff'
+WHERE s.policy_version = $version AND i.kind = 'staff'
   AND coalesce(TRY_CAST(json_extract(s.explain, '$.negative_replies') AS BIGINT), -1) <> neg.n
 """
+)
 
 
 # Mentions whose risk no longer matches their scored negative replies (the SQL formula of the
@@ -925,9 +940,9 @@ WHERE s.policy_version = ? AND i.kind = 'staff'
 # as the stored explanation used to hold them (hours rounded to 2 decimals).
 _STALE_MENTIONS = (
     "WITH "
-    + _NEG_REPLIES_CTE.format(
-        parents="r.parent_item_id IN (SELECT item_id FROM items WHERE kind = 'mention')"
-    )
+    + _TOUCHED_PARENTS
+    + ", "
+    + _NEG_REPLIES_CTE.format(parents="r.parent_item_id IN (SELECT item_id FROM touched)")
     + """, m AS (
     SELECT s.item_id, s.compound, s.risk AS stored, i.reach,
            coalesce(i.likes, 0) + coalesce(i.shares, 0) + coalesce(i.replies, 0) AS engagement,
@@ -951,17 +966,30 @@ def refresh_reactions(
 ) -> int:
     """Recompute risk for posts whose count of negative public replies changed since scoring
     (no text work). Staff posts: from the stored explanation; mentions (no explanation): from
-    ``items``. Written in batches; returns the number of posts whose score was updated."""
-    rows = db.read(path, lambda conn: conn.execute(_STALE_REACTIONS, [version]).fetchall())
+    ``items``. Only the parents of replies scored since the last refresh are checked
+    (``db.REACTIONS_MARK``). Written in batches; returns the number of posts whose score was
+    updated."""
+    params = _risk_params(policy, version)
+
+    def stale(conn: duckdb.DuckDBPyConnection) -> tuple[list, list, datetime | None]:
+        # One snapshot for the mark and both reads. Writers hold the file one at a time
+        # (docs/decisions/0001), so no score older than the mark can be committed after it.
+        since = db.get_meta(conn, db.REACTIONS_MARK)
+        window = {"since": datetime.fromisoformat(since) if since else None}
+        staff = conn.execute(_STALE_REACTIONS, {"version": version, **window}).fetchall()
+        mentions = conn.execute(_STALE_MENTIONS, {**params, **window}).fetchall()
+        return staff, mentions, db.scalar(conn, "SELECT max(scored_at) FROM scores")
+
+    rows, stale_mentions, upto = db.read(path, stale)
     for start in range(0, len(rows), batch):
         table = _reaction_updates(rows[start : start + batch], policy, org)
         db.write(path, lambda conn, table=table: _write_reactions(conn, table, version))
-    params = _risk_params(policy, version)
-    stale = db.read(path, lambda conn: conn.execute(_STALE_MENTIONS, params).fetchall())
-    changed = _mention_reactions(stale, policy)
+    changed = _mention_reactions(stale_mentions, policy)
     for start in range(0, len(changed), batch):
         table = pa.Table.from_pylist(changed[start : start + batch], schema=_REACTION_SCHEMA)
         db.write(path, lambda conn, table=table: _write_mention_reactions(conn, table))
+    if upto is not None:  # after the updates: a run cut short checks the same replies again
+        db.write(path, lambda conn: db.set_meta(conn, db.REACTIONS_MARK, upto.isoformat()))
     return len(rows) + len(changed)
 
 

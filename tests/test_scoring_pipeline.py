@@ -176,6 +176,41 @@ def test_new_negative_replies_raise_the_risk_of_a_scored_mention(tmp_path, org, 
     assert score_pending(path, policy, org, workers=1).reaction_updates == 0  # settled
 
 
+def test_the_reaction_refresh_checks_only_replies_scored_since_the_last_one(tmp_path, org, policy):
+    from monitoring.retention import purge
+
+    path = tmp_path / "s.duckdb"
+    post = item("s9", "luminacare", "Nuova tariffa per la casa: prezzo fisso 24 mesi", reach=200,
+                at=T0 + timedelta(days=2))  # fmt: skip
+    replies = [
+        item(f"r{i}", f"user{i}", "Che schifo, tariffa vergognosa, siete dei ladri", reply_to="s9",
+             at=T0 + timedelta(minutes=i) if i < 5 else T0 + timedelta(days=3))
+        for i in range(6)
+    ]  # fmt: skip
+    load(path, org, [post, *replies])
+    score_pending(path, policy, org, workers=1)
+    negative = "SELECT s.explain->>'negative_replies' FROM scores s JOIN items USING (item_id) " \
+               "WHERE native_id = 's9'"  # fmt: skip
+    assert rows(path, negative) == [("6",)]
+    (mark,) = rows(path, "SELECT value FROM meta WHERE key = ?", [db.REACTIONS_MARK])[0]
+    assert mark == rows(path, "SELECT max(scored_at) FROM scores")[0][0].isoformat()
+
+    # The stored count goes stale behind the mark's back: only a reply scored after the mark
+    # makes the refresh look at its parent again, so this one is left alone.
+    db.write(path, lambda c: c.execute(
+        "UPDATE scores SET explain = json_set(explain, '$.negative_replies', '4'::JSON) "
+        "WHERE item_id = (SELECT item_id FROM items WHERE native_id = 's9')"))  # fmt: skip
+    assert score_pending(path, policy, org, workers=1).reaction_updates == 0
+    assert rows(path, negative) == [("4",)]
+
+    # A purge of five replies (older than the post) forgets the mark: every parent is checked.
+    with db.opened(path) as conn:
+        purge(conn, T0 + timedelta(days=1), "test")
+    assert rows(path, "SELECT count(*) FROM meta WHERE key = ?", [db.REACTIONS_MARK]) == [(0,)]
+    assert score_pending(path, policy, org, workers=1).reaction_updates == 1
+    assert rows(path, negative) == [("1",)]
+
+
 def test_volume_burst_against_the_members_own_baseline(tmp_path, org, policy):
     path = tmp_path / "s.duckdb"
     history = [
