@@ -312,6 +312,27 @@ def test_batches_are_bounded_on_a_fresh_database(tmp_path, org):
     assert first.num_rows == 10 and min(second["last"].to_pylist()) > max(first["last"].to_pylist())
 
 
+def test_batches_are_the_pending_ids_in_order_however_sparse(tmp_path, org):
+    """Each batch is the next ``limit`` pending ids, whether they are dense, one in three, or
+    only past many scored ones (the window looked at grows until it holds a batch)."""
+    from monitoring.scoring_pipeline import _Facts, _read_mentions
+
+    path = tmp_path / "s.duckdb"
+    load(path, org, [item(f"n{i}", f"u{i}", f"testo {i}") for i in range(300)])
+    db.write(path, lambda c: c.execute(
+        "INSERT INTO scores SELECT item_id, 'v1', 'it', 0, 'neutral', [], 0, false, NULL, "
+        "now()::TIMESTAMP FROM items WHERE item_id % 3 <> 0 OR item_id < 200"))  # fmt: skip
+    pending = [i for (i,) in rows(path, "SELECT item_id FROM items WHERE item_id % 3 = 0 "
+                                        "AND item_id >= 200 ORDER BY 1")]  # fmt: skip
+    batches, after = [], 0
+    while (table := _read_mentions(path, after, "v1", 10, _Facts(100))) is not None:
+        ids = [i for (i,) in rows(path, "SELECT item_id FROM items WHERE text IN (SELECT unnest(?))",
+                                  [table["text"].to_pylist()])]  # fmt: skip
+        batches.append(sorted(ids))
+        after = max(table["last"].to_pylist())
+    assert batches == [pending[i : i + 10] for i in range(0, len(pending), 10)]
+
+
 def test_reposts_across_batches_are_scored_once_with_the_same_result(tmp_path, org, policy):
     """A text already scored, or still being scored for the previous batch, is not sent again,
     and its items get the same scores as with one big batch."""
