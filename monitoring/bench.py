@@ -254,9 +254,14 @@ def format_table(report: BenchReport) -> str:
 
 
 def main(mentions: int, out: Path | None, keep: Path | None, page_runs: bool = True) -> BenchReport:
-    workdir = keep or Path(tempfile.mkdtemp(prefix="sentinella-bench-"))
-    workdir.mkdir(parents=True, exist_ok=True)
-    report = run_bench(mentions, workdir, page_runs=page_runs)
+    """Run the bench in ``keep`` (left in place) or in a temporary folder, removed afterwards
+    (the export and the database take ~800 MB per million mentions)."""
+    if keep is None:
+        with tempfile.TemporaryDirectory(prefix="sentinella-bench-") as workdir:
+            report = run_bench(mentions, Path(workdir), page_runs=page_runs)
+    else:
+        keep.mkdir(parents=True, exist_ok=True)
+        report = run_bench(mentions, keep, page_runs=page_runs)
     if out:
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(json.dumps(report.to_json(), indent=2))

@@ -67,9 +67,12 @@ def naive_import(path: str, rows: str) -> None:
         for _, line in zip(range(int(rows)), handle, strict=False):
             obj = json.loads(line)
             records.append([obj.get(c) for c in ITEM_COLUMNS])
-    conn = duckdb.connect(str(Path(tempfile.mkdtemp()) / "naive.duckdb"))
-    conn.execute(f"CREATE TABLE items ({', '.join(f'{c} VARCHAR' for c in ITEM_COLUMNS)})")
-    conn.executemany(f"INSERT INTO items VALUES ({', '.join('?' for _ in ITEM_COLUMNS)})", records)
+    with tempfile.TemporaryDirectory() as work:
+        conn = duckdb.connect(str(Path(work) / "naive.duckdb"))
+        conn.execute(f"CREATE TABLE items ({', '.join(f'{c} VARCHAR' for c in ITEM_COLUMNS)})")
+        values = ", ".join("?" for _ in ITEM_COLUMNS)
+        conn.executemany(f"INSERT INTO items VALUES ({values})", records)
+        conn.close()
     print(len(records))
 
 
