@@ -934,20 +934,17 @@ def _finish_mentions(
 # A purge deletes the key (a deleted reply changes its parent's count too): the next run then
 # checks them all, as does the first. The key is ``db.REACTIONS_MARK``.
 
-# The parents of replies scored after ``$since`` (all of them when it is NULL).
-_TOUCHED_PARENTS = """
-touched AS (
+# The parents of replies scored after ``$since`` (all of them when it is NULL), and their
+# negative replies (``neg``): what both stale queries start from.
+_TOUCHED_NEG = """WITH touched AS (
     SELECT DISTINCT r.parent_item_id AS item_id
     FROM scores s JOIN items r ON r.item_id = s.item_id
     WHERE ($since IS NULL OR s.scored_at > $since)
       AND r.kind = 'mention' AND r.parent_item_id IS NOT NULL
-)"""
+), """ + _NEG_REPLIES_CTE.format(parents="r.parent_item_id IN (SELECT item_id FROM touched)")
 
 _STALE_REACTIONS = (
-    "WITH "
-    + _TOUCHED_PARENTS
-    + ", "
-    + _NEG_REPLIES_CTE.format(parents="r.parent_item_id IN (SELECT item_id FROM touched)")
+    _TOUCHED_NEG
     + """
 SELECT s.item_id, i.kind, i.created_at, s.compound, s.explain::VARCHAR, neg.n
 FROM scores s
@@ -963,10 +960,7 @@ WHERE s.policy_version = $version AND i.kind = 'staff'
 # first scoring, so a mention without new replies is not read), with the inputs of their risk
 # as the stored explanation used to hold them (hours rounded to 2 decimals).
 _STALE_MENTIONS = (
-    "WITH "
-    + _TOUCHED_PARENTS
-    + ", "
-    + _NEG_REPLIES_CTE.format(parents="r.parent_item_id IN (SELECT item_id FROM touched)")
+    _TOUCHED_NEG
     + """, m AS (
     SELECT s.item_id, s.compound, s.risk AS stored, i.reach,
            coalesce(i.likes, 0) + coalesce(i.shares, 0) + coalesce(i.replies, 0) AS engagement,
