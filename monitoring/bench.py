@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import platform
+import resource
 import subprocess
 import sys
 import tempfile
@@ -18,6 +19,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import NamedTuple
 
 import psutil
 
@@ -36,6 +38,7 @@ class Step:
     naive_seconds: float | None = None
     naive_peak_rss_mb: float | None = None
     note: str = ""
+    cpu_s: float | None = None  # CPU seconds of the step's whole process tree
 
     @property
     def rate(self) -> float | None:
@@ -60,8 +63,18 @@ class BenchReport:
         }
 
 
-def run_measured(args: list[str], env: dict[str, str] | None = None) -> tuple[float, float, str]:
-    """Run a child process; return (seconds, peak RSS of its process tree in MB, stdout)."""
+class Measured(NamedTuple):
+    seconds: float
+    peak_rss_mb: float  # of the process tree
+    out: str  # stdout
+    cpu_s: float  # user + system CPU seconds of the process tree
+
+
+def run_measured(args: list[str], env: dict[str, str] | None = None) -> Measured:
+    """Run a child process, timed, its peak memory sampled, its CPU time counted."""
+    # A child's CPU time, its own reaped children's included (the scoring workers, through the
+    # fork server), reaches this process's RUSAGE_CHILDREN when it is waited for.
+    cpu_before = _children_cpu()
     started = time.perf_counter()
     proc = psutil.Popen(
         args,
@@ -91,7 +104,12 @@ def run_measured(args: list[str], env: dict[str, str] | None = None) -> tuple[fl
     seconds = time.perf_counter() - started
     if proc.returncode != 0:
         raise RuntimeError(f"{' '.join(args[:4])} failed ({proc.returncode}): {err.strip()[-800:]}")
-    return seconds, peak[0] / 2**20, out
+    return Measured(seconds, peak[0] / 2**20, out, _children_cpu() - cpu_before)
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _cli(db_path: Path, *args: str) -> list[str]:
@@ -118,7 +136,7 @@ def run_bench(mentions: int, workdir: Path, seed: int = 11, page_runs: bool = Tr
     increment = workdir / "increment.ndjson"
     end = datetime.now(UTC).replace(tzinfo=None, minute=0, second=0, microsecond=0)
 
-    seconds, rss, out = run_measured(
+    seconds, rss, out, _ = run_measured(
         _helper(
             "export",
             str(export),
@@ -140,40 +158,44 @@ def run_bench(mentions: int, workdir: Path, seed: int = 11, page_runs: bool = Tr
     )
 
     run_measured(_cli(db_path, "init"))
-    seconds, rss, _ = run_measured(
+    imported = run_measured(
         _cli(db_path, "import", str(export), "--platform", "x", "--format", "ndjson")
     )
-    naive_s, naive_rss, _ = run_measured(
+    naive_s, naive_rss, _, _ = run_measured(
         _helper("naive-import", str(export), str(min(rows, 20_000)))
     )
     report.steps.append(
         Step(
             "import (NDJSON, normalized)",
-            seconds,
-            rss,
+            imported.seconds,
+            imported.peak_rss_mb,
             rows,
             naive_s * rows / min(rows, 20_000),
             naive_rss,
-            note="naive: executemany row by row, extrapolated from 20k rows",
+            note=f"{_cores(imported)}; naive: executemany row by row, extrapolated from 20k rows",
+            cpu_s=imported.cpu_s,
         )
     )
 
-    seconds, rss, out = run_measured(_cli(db_path, "score"))
+    scoring = run_measured(_cli(db_path, "score"))
     scored = _count(db_path, "SELECT count(*) FROM scores")
-    _, naive_rss, out = run_measured(
+    _, naive_rss, out, _ = run_measured(
         _helper("naive-score", str(db_path), str(min(scored, NAIVE_SCORE_SAMPLE)))
     )
     naive = json.loads(out)
     report.steps.append(
         Step(
             "score (all items)",
-            seconds,
-            rss,
+            scoring.seconds,
+            scoring.peak_rss_mb,
             scored,
             naive["startup_s"] + naive["loop_s"] * scored / naive["texts"],
             naive_rss,
-            note=f"naive: polarity_scores row by row in one process; its loop over a uniform "
+            note=f"{_cores(scoring)}, {scoring.cpu_s / scored * 1e6:.1f} CPU µs an item; "
+            f"naive: polarity_scores row by row in one process, "
+            f"{naive['loop_s'] / naive['texts'] * 1e6:.1f} µs a text, its loop over a uniform "
             f"sample of {naive['texts']:,} texts scaled to all, plus its start-up once",
+            cpu_s=scoring.cpu_s,
         )
     )
 
@@ -189,10 +211,10 @@ def run_bench(mentions: int, workdir: Path, seed: int = 11, page_runs: bool = Tr
             end.isoformat(),
         )
     )
-    seconds, rss, _ = run_measured(
+    seconds, rss, _, _ = run_measured(
         _cli(db_path, "import", str(increment), "--platform", "x", "--format", "ndjson")
     )
-    seconds2, rss2, _ = run_measured(_cli(db_path, "score"))
+    seconds2, rss2, _, _ = run_measured(_cli(db_path, "score"))
     full = (
         next(s for s in report.steps if s.name.startswith("import")).seconds
         + next(s for s in report.steps if s.name.startswith("score")).seconds
@@ -210,11 +232,11 @@ def run_bench(mentions: int, workdir: Path, seed: int = 11, page_runs: bool = Tr
     )
 
     if page_runs:
-        seconds, rss, out = run_measured(_helper("pages", str(db_path)))
+        seconds, rss, out, _ = run_measured(_helper("pages", str(db_path)))
         pages = json.loads(out.strip().splitlines()[-1])
         naive_note = "naive: whole table into pandas + group-by"
         try:
-            naive_s, naive_rss, _ = run_measured(_helper("naive-page", str(db_path)))
+            naive_s, naive_rss, _, _ = run_measured(_helper("naive-page", str(db_path)))
         except RuntimeError as exc:  # at 10M the naive page can be killed for memory (-9)
             naive_s, naive_rss = None, None
             naive_note = f"naive page did not finish: {str(exc).splitlines()[0][-120:]}"
@@ -231,6 +253,12 @@ def run_bench(mentions: int, workdir: Path, seed: int = 11, page_runs: bool = Tr
                 )
             )
     return report
+
+
+def _cores(run: Measured) -> str:
+    """How many cores a step kept busy on average: a CPU-bound step on all of them reads
+    close to the machine's count, so its time can only fall with less work."""
+    return f"{run.cpu_s:.1f} CPU s ({run.cpu_s / run.seconds:.2f} cores)"
 
 
 def _count(db_path: Path, sql: str) -> int:

@@ -8,6 +8,7 @@ import sys
 
 import pytest
 
+from monitoring.bench import run_measured
 from monitoring.settings import PROJECT_ROOT
 
 
@@ -43,6 +44,10 @@ def test_bench_measures_every_step_beside_the_naive_way_and_cleans_up(tmp_path):
         step = steps[name]
         assert step["seconds"] > 0 and step["naive_seconds"] > 0 and step["peak_rss_mb"] > 0
         assert step["speedup"] == pytest.approx(step["naive_seconds"] / step["seconds"])
+    for name in ("import (NDJSON, normalized)", "score (all items)"):
+        step = steps[name]
+        assert 0 < step["cpu_s"] <= step["seconds"] * os.cpu_count()
+        assert "cores)" in step["note"]
     assert not any(name.startswith("page") for name in steps)  # --no-pages
     assert list((tmp_path / "tmp").iterdir()) == []  # the work folder is gone
 
@@ -53,3 +58,20 @@ def test_bench_keeps_its_work_folder_when_asked(tmp_path):
     done = run_bench(tmp_path, "--out", str(tmp_path / "b.json"), "--keep", str(keep))
     assert done.returncode == 0, done.stderr[-2000:]
     assert {p.name for p in keep.iterdir()} >= {"bench.duckdb", "export.ndjson", "increment.ndjson"}
+
+
+# A child that waits for a grandchild burning ~0.4 s of CPU, as the score command waits for its
+# workers: the grandchild's time must be in the step's CPU seconds.
+_BURN = """
+import subprocess, sys
+subprocess.run([sys.executable, "-c", "import time\\nend = time.process_time() + 0.4\\n"
+                "while time.process_time() < end: pass"], check=True)
+print("done")
+"""
+
+
+def test_a_measured_step_counts_the_cpu_time_of_its_descendants():
+    measured = run_measured([sys.executable, "-c", _BURN])
+    assert measured.out.strip() == "done"
+    assert measured.cpu_s >= 0.4
+    assert measured.cpu_s <= measured.seconds * os.cpu_count()
