@@ -27,6 +27,7 @@ TOPICS = TermMatcher(
         ("rischio di morosita", {"billing": ("morosita",)}),  # accent missing in the text
         ("Bills and refunds", {"billing": ("Bills", "refunds")}),  # English plural
         ("billionaire news", {}),  # word boundary
+        ("tutto ok🙄", {"disclosure": ("🙄",)}),  # a symbol opens a token even after a word
         ("nuove offerte luce", {"offers": ("offerte",)}),
         ("Prezzo   Bloccato per 2 anni", {"offers": ("Prezzo   Bloccato",)}),
         ("Offerta di lavoro: cerchiamo tecnici", {"careers": ("Offerta di lavoro", "tecnici")}),
@@ -70,13 +71,12 @@ def _every_start(matcher: TermMatcher, text: str) -> dict[str, tuple[str, ...]]:
     """``find`` without its pre-check: the buckets tried at every token start."""
     from monitoring.scoring.topics import token_starts
 
-    folded = fold(text)
-    indexed, find = matcher._indexed, matcher._candidate_starts
-    matcher._indexed, matcher._candidate_starts = True, lambda f, i: token_starts(f)
+    find = matcher._candidate_starts
+    matcher._candidate_starts = token_starts
     try:
-        return matcher.find(text, folded)
+        return matcher.find(text)
     finally:
-        matcher._indexed, matcher._candidate_starts = indexed, find
+        matcher._candidate_starts = find
 
 
 _PIECES = [

@@ -72,7 +72,7 @@ class Doc:
 
     text: str
     folded: str
-    index: TextIndex  # its words, shared by the term matchers' pre-checks
+    index: TextIndex  # its words and gate bits, shared by the text rules' pre-checks
     lang: str | None
     compound: float | None
 
@@ -590,8 +590,7 @@ class PolicyEngine:
     def topic_ids(self, text: str) -> tuple[str, ...]:
         """The ids of ``text``'s topics, in order of appearance (a mention's: no evidence kept,
         no rules run)."""
-        folded = fold(text)
-        return tuple(self._topics.find(text, folded, TextIndex(folded)))
+        return tuple(self._topics.find(text))
 
     def finish(self, post: Post, facts: TextFacts) -> Evaluation:
         """Add the context rules and the risk to a text's facts for one particular post."""

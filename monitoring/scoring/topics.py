@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 
+from ahocorasick import Automaton
+
 # One-to-one folding table: the folded text keeps the original's length, so a match's span
 # also points at the original words (evidence is shown as the author wrote it).
 # Tabs and line breaks become spaces, so a two-character bucket key needs no clean-up.
@@ -149,8 +151,8 @@ def token_starts(folded: str) -> list[int]:
 
 
 class TextIndex:
-    """The ASCII words of a folded text, computed once per text and shared by every matcher
-    that reads it (the pre-check of ``TermMatcher.find``).
+    """The ASCII words of a folded text, computed once per text and shared by the checks that
+    read it (``TermGate.live``, the text rules' pre-checks).
 
     A word is a run of ASCII letters, digits and "_"; any other character (punctuation, spaces,
     emoji, accented letters that ``fold`` kept) separates words. Bytes, because encoding,
@@ -179,13 +181,14 @@ def _is_start(folded: str, at: int) -> bool:
 class TermMatcher:
     """Finds which of several named term lists occur in a text, with the words that matched.
 
-    Speed: terms are bucketed by their first two characters, and only the bucket of a word
-    start is tried. Which starts to try comes from a pre-check in C-speed set operations: a
-    term can only match where the word is one of its forms (``bolletta``, ``bollette``...),
-    begins with its stem (``rinnovabil*``), or where its literal opening is (``#adv``). Most
-    texts have no such word for most matchers, and those that have one try one or two starts
-    instead of every word. The starts tried are the same starts as before minus those where no
-    term can match, so the result is the same.
+    Speed: terms are bucketed by their first two characters, and only the bucket of a token
+    start is tried. Which starts to try comes from a pre-check: a term can only match where
+    one of its anchors is written, at a token start: one of its forms (``bolletta``,
+    ``bollette``...), its stem (``rinnovabil*``) or its literal opening (``#adv``). One
+    Aho-Corasick pass (pyahocorasick, in C) finds every anchor in the text; most texts have
+    none for most matchers, and those that have one try one or two starts instead of every
+    word. The starts tried are the token starts minus those where no term can match, so the
+    result is the same as trying every one (tests/test_topics.py checks it).
 
     :param groups: key -> {language: terms}; the key is a topic or rule id.
     :param exclude: key -> {language: terms} whose matches are blanked out first (for example
@@ -226,20 +229,7 @@ class TermMatcher:
             for key, terms in (exclude or {}).items()
             if list(_sources(terms))
         }
-        # The pre-check sees ASCII words only (TextIndex): a matcher with a non-ASCII word
-        # tries every start instead. Stems ("rinnovabil*") and literals ("#adv") are looked
-        # for as substrings, a few per matcher.
-        self._indexed = all(w.isascii() for w in forms)
-        self._forms = frozenset(w.encode() for w in forms if w.isascii())
-        self._anchors = tuple(sorted(stems))
-        # Whether any ASCII stem opens a word at all: one regex over the index's spaced bytes
-        # (as in TermGate.live) instead of a substring search per stem (2.2 -> 0.5 µs a text).
-        self._any_stem = (
-            _word_start_regex([a.encode() for a in self._anchors])
-            if self._anchors and all(map(_is_word, self._anchors))
-            else None
-        )
-        self._literals = tuple(sorted(literals))
+        self._anchors = _anchor_automaton(forms, stems, literals)
         self._gate = gate
         self._bit = gate.add(groups.values()) if gate is not None and self._buckets else 0
 
@@ -248,8 +238,9 @@ class TermMatcher:
     ) -> dict[str, tuple[str, ...]]:
         """Key -> distinct matched words (as written in ``text``), in order of appearance.
 
-        :param folded: ``fold(text)``, and :param index: ``TextIndex(folded)``, when the caller
-            shares them between matchers of one text.
+        :param folded: ``fold(text)``, when the caller shares it between matchers of one text;
+        :param index: ``TextIndex(folded, gate)``, whose gate bits let a matcher that cannot
+            match the text return at once.
         """
         if not self._buckets:
             return {}
@@ -257,12 +248,9 @@ class TermMatcher:
             if not index.live & self._bit:
                 return {}  # the shared pre-check: no term of this matcher is in the text
         folded = fold(text) if folded is None else folded
-        if self._indexed:
-            starts = self._candidate_starts(folded, TextIndex(folded) if index is None else index)
-            if not starts:
-                return {}
-        else:
-            starts = token_starts(folded)
+        starts = self._candidate_starts(folded)
+        if not starts:
+            return {}
         aligned = len(folded) == len(text)
         found: dict[str, list[str]] = {}
         buckets = self._buckets
@@ -289,27 +277,28 @@ class TermMatcher:
                 words.append(word)
         return {key: tuple(words) for key, words in found.items()}
 
-    def _candidate_starts(self, folded: str, index: TextIndex) -> list[int]:
-        """Token starts of ``folded`` where a term of this matcher may match, in order."""
-        if self._any_stem is not None and self._any_stem.search(index.spaced) is None:
-            anchors = []
-        else:  # stems: word starts checked below
-            anchors = [a for a in self._anchors if a in folded]
-        if not self._forms.isdisjoint(index.words):
-            anchors += [w.decode() for w in self._forms.intersection(index.words)]
-        starts: set[int] = set()
-        for anchor in anchors:  # word starts where the anchor is written
-            at = folded.find(anchor)
-            while at >= 0:
-                if _is_start(folded, at):
-                    starts.add(at)
-                at = folded.find(anchor, at + 1)
-        for literal in self._literals:  # every symbol is a token start of its own
-            at = folded.find(literal)
-            while at >= 0:
+    def _candidate_starts(self, folded: str) -> list[int]:
+        """Token starts of ``folded`` where a term of this matcher may match, in order: where
+        one of the terms' anchors is written (one pass of the automaton, in C), at a token
+        start (a word's first character, or any symbol for an anchor that opens with one)."""
+        starts = set()
+        for end, (length, symbol) in self._anchors.iter(folded):
+            at = end - length + 1
+            if symbol or _is_start(folded, at):
                 starts.add(at)
-                at = folded.find(literal, at + 1)
         return sorted(starts)
+
+
+def _anchor_automaton(forms: set[str], stems: set[str], literals: set[str]) -> Automaton:
+    """An Aho-Corasick automaton of the anchors (``_term_anchor``); each value is the anchor's
+    length and whether it opens with a symbol (a literal) rather than a word character."""
+    automaton = Automaton()
+    for anchor in forms | stems:
+        automaton.add_word(anchor, (len(anchor), False))
+    for anchor in literals:
+        automaton.add_word(anchor, (len(anchor), True))
+    automaton.make_automaton()
+    return automaton
 
 
 class TermGate:
