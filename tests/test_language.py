@@ -164,3 +164,10 @@ def _social_text(draw):
 @given(text=_social_text(), hint=st.sampled_from([None, "it", "en"]))
 def test_per_chunk_counts_give_the_whole_texts_answer(text, hint):
     assert detect_language(text, hint) == _whole_text_language(text, hint)
+
+
+def test_counts_of_a_very_long_text_do_not_spill_into_each_other():
+    # Chunk counts are summed packed in one int: 65,536 words must not wrap to zero words (a
+    # 16-bit field would, and the text would take the hint as a text too short to tell).
+    assert detect_language("grazie " * 65_536, hint="en") == "it"
+    assert detect_language("the and " * 40_000, hint="it") == "en"

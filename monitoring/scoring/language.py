@@ -97,11 +97,11 @@ def detect_language(text: str, hint: str | None = None) -> str | None:
     :param hint: the language to assume when the text is too short to tell (for example the
         channel's language); for longer texts used only if the model cannot decide.
     """
-    chunks = text.split()
     # A word never spans whitespace, so a text's counts are the sums of its chunks' (looked
-    # up: most chunks of social text recur, and a text costs ~2 µs instead of ~7).
-    words, it_hits, en_hits, other_hits, common = (
-        map(sum, zip(*map(_CHUNK_COUNTS.__getitem__, chunks), strict=True)) if chunks else _NONE
+    # up: most chunks of social text recur, and a text costs ~2 µs instead of ~7), summed in
+    # one C-level sum of packed ints (1.4 µs less than summing tuples column by column).
+    words, it_hits, en_hits, other_hits, common = _unpacked(
+        sum(map(_CHUNK_COUNTS.__getitem__, text.split()))
     )
     if words < SHORT_TEXT_WORDS:
         return _short_text_language(text, _words(text), hint)
@@ -147,16 +147,34 @@ def _counts(words: list[str]) -> tuple[int, int, int, int, int]:
     )
 
 
-_NONE = (0, 0, 0, 0, 0)
+# ``_counts`` packed into one int, 32 bits a count: sums of packed ints are the packed sums
+# (a count would need 4 billion words to spill into the next one).
+_FIELD = 32
+_MASK = (1 << _FIELD) - 1
+
+
+def _packed(counts: tuple[int, ...]) -> int:
+    return sum(count << (_FIELD * i) for i, count in enumerate(counts))
+
+
+def _unpacked(value: int) -> tuple[int, int, int, int, int]:
+    return (
+        value & _MASK,
+        value >> _FIELD & _MASK,
+        value >> 2 * _FIELD & _MASK,
+        value >> 3 * _FIELD & _MASK,
+        value >> 4 * _FIELD,
+    )
 
 
 class _ChunkCounts(dict):
-    """Whitespace-separated chunk -> ``_counts`` of its words, filled on a miss (bounded)."""
+    """Whitespace-separated chunk -> ``_counts`` of its words, packed (``_packed``), filled on
+    a miss (bounded)."""
 
-    def __missing__(self, chunk: str) -> tuple[int, int, int, int, int]:
+    def __missing__(self, chunk: str) -> int:
         if len(self) >= CHUNK_CACHE_LIMIT:
             self.clear()
-        counts = self[chunk] = _counts(_words(chunk))
+        counts = self[chunk] = _packed(_counts(_words(chunk)))
         return counts
 
 
