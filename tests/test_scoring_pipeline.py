@@ -394,18 +394,22 @@ def test_a_worker_that_dies_does_not_lose_the_batch(org, policy, capsys):
     import os
     import signal
 
+    import pyarrow as pa
+
     from monitoring.scoring.policy import PolicyEngine
-    from monitoring.scoring_pipeline import _mention_task, _Pool, mention_facts
+    from monitoring.scoring_pipeline import _mention_task, _Pool, _serialized, mention_facts
 
     engine = PolicyEngine(policy, org)
     pool = _Pool(policy, org, engine, workers=2)
     texts = [f"Bolletta {i} sbagliata, che vergogna!" for i in range(60)]
     hints = [None, "it", "en"] * 20
+    keys = pa.table({"text": texts, "lang_hint": pa.array(hints, pa.string())})
+    args = (keys.schema, _serialized(keys))
     try:
         for process in list(pool._ready()._processes.values()):
             os.kill(process.pid, signal.SIGKILL)
-        future = pool.submit(_mention_task, pool.mention_inline, texts, hints)
-        result = pool.result(future, pool.mention_inline, texts, hints)
+        future = pool.submit(_mention_task, pool.mention_inline, *args)
+        result = pool.result(future, pool.mention_inline, *args)
     finally:
         pool.close()
     assert pool.executor is None
