@@ -43,6 +43,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 from tqdm import tqdm
@@ -62,7 +63,10 @@ CHUNK_TEXTS = 2_000  # distinct mention texts (or staff posts) per task sent to 
 # workers) costs ~0.8 s; the 1M bench's 1% increment (12,593 items) scored in 2.2 s in-process
 # against 2.4 s with two workers, and 37,586 items broke even (3.1-3.3 vs 3.1 s).
 INLINE_BELOW = 20_000
-CACHE_TEXTS = 200_000  # recently scored texts kept to catch reposts across batches
+# Keys and facts of the mention texts scored in this run, kept to catch reposts of them in
+# later batches (~60 bytes each: ~240 MB at most). Reposts recur all year round: at 10 M
+# items, 908,000 of 8.8 M batch texts had last been seen more than 3 batches before.
+CACHE_TEXTS = 4_000_000
 STAFF_CACHE_TEXTS = 50_000  # staff texts' facts kept per process
 PRELOAD = "monitoring.scoring.preload"  # imported once by the pool's fork server
 
@@ -82,7 +86,8 @@ class ScoreResult:
 
 _FACTS_SCHEMA = pa.schema(
     [
-        ("text", pa.string()),
+        ("h1", pa.uint64()),  # the text's key (_TEXT_KEY)
+        ("h2", pa.uint64()),
         ("lang_hint", pa.string()),
         ("lang", pa.string()),
         ("compound", pa.float64()),
@@ -311,19 +316,31 @@ def _batch_params(conn: duckdb.DuckDBPyConnection, params: dict[str, Any]) -> di
     return {**{k: v for k, v in params.items() if k != "limit"}, "last": last}
 
 
-# A mention batch's distinct texts, with the facts of those scored earlier in the run
-# (``_done``) and a mark on those still being scored for the previous batch (``_flight``).
+# A text's key for the run's repost cache: two 64-bit hashes of different byte strings (the text,
+# and the text with a byte appended), so two texts share a key with probability ~2^-128.
+# Kept instead of the texts, the facts of millions of texts fit in a few hundred MB, and
+# joins compare integers, not strings. DuckDB's hash() may change between versions, never
+# within a run, and the keys live only as long as the run.
+_TEXT_KEY = "hash(i.text) AS h1, hash(i.text || chr(1)) AS h2"
+
+# A mention batch's distinct texts, with the row in the run's cache of those scored earlier
+# (``_done``: the cache's keys and row numbers only, so that the join scans three columns of
+# millions of rows, not the facts) and a mark on those still being scored for the previous
+# batch (``_flight``).
 _MENTION_TEXTS = (
     "WITH b AS ("
-    + _PENDING.format(columns="i.item_id, i.text, i.lang_hint")
+    + _PENDING.format(columns=f"i.item_id, i.text, i.lang_hint, {_TEXT_KEY}")
     + """), k AS (
-    SELECT text, lang_hint, count(*) AS n, max(item_id) AS last FROM b GROUP BY ALL
+    SELECT h1, h2, lang_hint, any_value(text) AS text, count(*) AS n, max(item_id) AS last
+    FROM b GROUP BY h1, h2, lang_hint
 )
-SELECT k.text, k.lang_hint, k.n, k.last, d.lang, d.compound, d.label, d.topics,
-       d.found IS NOT NULL AS done, f.found IS NOT NULL AS flying
+SELECT k.h1, k.h2, k.text, k.lang_hint, k.n, k.last, d.row AS done_row,
+       d.row IS NOT NULL AS done, f.found IS NOT NULL AS flying
 FROM k
-LEFT JOIN _done d ON d.text = k.text AND d.lang_hint IS NOT DISTINCT FROM k.lang_hint
-LEFT JOIN _flight f ON f.text = k.text AND f.lang_hint IS NOT DISTINCT FROM k.lang_hint
+LEFT JOIN _done d
+       ON d.h1 = k.h1 AND d.h2 = k.h2 AND d.lang_hint IS NOT DISTINCT FROM k.lang_hint
+LEFT JOIN _flight f
+       ON f.h1 = k.h1 AND f.h2 = k.h2 AND f.lang_hint IS NOT DISTINCT FROM k.lang_hint
 """
 )
 
@@ -381,14 +398,14 @@ class _Batch:
     count: int
     handles: list[tuple[Any, Future]] = field(default_factory=list)
     reused: pa.Table | None = None  # mentions: facts of texts scored earlier in the run
-    new: pa.Table | None = None  # mentions: (text, lang_hint) sent to the workers
+    new: pa.Table | None = None  # mentions: keys of the texts sent to the workers (_KEY_SCHEMA)
 
 
 def _empty(schema: pa.Schema) -> pa.Table:
     return schema.empty_table()
 
 
-_KEY_SCHEMA = pa.schema([_FACTS_SCHEMA.field("text"), _FACTS_SCHEMA.field("lang_hint")])
+_KEY_SCHEMA = pa.schema([_FACTS_SCHEMA.field(n) for n in ("h1", "h2", "lang_hint")])
 
 
 class _Facts:
@@ -419,10 +436,15 @@ def _with_found(table: pa.Table) -> pa.Table:
 
 def _read_mentions(
     path: Path, after: int, version: str, limit: int, facts: _Facts
-) -> pa.Table | None:
-    """The batch's distinct texts (``_MENTION_TEXTS``' columns); None when nothing is pending."""
+) -> tuple[pa.Table, pa.Table] | None:
+    """The batch's distinct texts (``_MENTION_TEXTS``' columns) and the cached facts of those
+    scored earlier in the run (``_FACTS_SCHEMA``); None when nothing is pending."""
     params = {"kind": "mention", "after": after, "version": version, "limit": limit}
-    done, flight = _with_found(facts.done()), _with_found(facts.flight)
+    cached = facts.done()
+    done = cached.select(_KEY_SCHEMA.names).append_column(
+        "row", pa.array(np.arange(cached.num_rows, dtype=np.int64))
+    )
+    flight = _with_found(facts.flight)
 
     def work(conn: duckdb.DuckDBPyConnection) -> pa.Table | None:
         batch = _batch_params(conn, params)
@@ -436,7 +458,10 @@ def _read_mentions(
             conn.unregister("_done")
             conn.unregister("_flight")
 
-    return db.read(path, work)
+    table = db.read(path, work)
+    if table is None:
+        return None
+    return table, cached.take(table.filter(table["done"])["done_row"])
 
 
 def _read_staff(
@@ -595,9 +620,9 @@ class _Run:
         first, then staff posts."""
         after = self.start
         while (
-            table := _read_mentions(self.path, after, self.version, self.size, self.facts)
+            read := _read_mentions(self.path, after, self.version, self.size, self.facts)
         ) is not None:
-            batch = self._queue_mentions(after, table)
+            batch = self._queue_mentions(after, *read)
             yield batch
             after = batch.last
         after, member_days = self.start, None
@@ -613,18 +638,19 @@ class _Run:
             yield batch
             after = batch.last
 
-    def _queue_mentions(self, after: int, table: pa.Table) -> _Batch:
+    def _queue_mentions(self, after: int, table: pa.Table, reused: pa.Table) -> _Batch:
         done, flying = table["done"], table["flying"]
-        new = table.filter(pc.invert(pc.or_(done, flying))).select(["text", "lang_hint"])
-        reused = table.filter(done).select(_FACTS_SCHEMA.names)
+        new = table.filter(pc.invert(pc.or_(done, flying)))
+        texts = new.select(["text", "lang_hint"])
+        new = new.select(_KEY_SCHEMA.names)
         batch = _Batch(
             "mention", after, pc.max(table["last"]).as_py(), pc.sum(table["n"]).as_py(),
             reused=reused, new=new,
         )  # fmt: skip
-        for start in range(0, new.num_rows, CHUNK_TEXTS):
+        for start in range(0, texts.num_rows, CHUNK_TEXTS):
             # Arrow IPC, not lists of str: the main process neither builds nor pickles
             # 200,000 Python strings per batch (0.08 -> 0.01 s).
-            args = (new.schema, _serialized(new.slice(start, CHUNK_TEXTS)))
+            args = (texts.schema, _serialized(texts.slice(start, CHUNK_TEXTS)))
             batch.handles.append(
                 (args, self.pool.submit(_mention_task, self.pool.mention_inline, *args))
             )
@@ -821,9 +847,12 @@ def _upsert_flags(conn: duckdb.DuckDBPyConnection, source: str, version: str) ->
 
 # The batch's pending mentions, fixed inside the write transaction (ids only grow, so the
 # range (after, last] holds the same pending items that were read).
-_MENTION_BATCH = """
+_MENTION_BATCH = (
+    """
 CREATE OR REPLACE TEMP TABLE _mention_batch AS
-SELECT i.item_id, i.text, i.lang_hint, i.reach,
+SELECT i.item_id, """
+    + _TEXT_KEY
+    + """, i.lang_hint, i.reach,
        coalesce(i.likes, 0) + coalesce(i.shares, 0) + coalesce(i.replies, 0) AS engagement,
        greatest(date_diff('second', i.created_at, i.ingested_at), 0) / 3600.0 AS hours
 FROM items i
@@ -834,6 +863,7 @@ WHERE i.kind = 'mention' AND i.item_id > $after AND i.item_id <= $last
         AND s.policy_version = $version
   )
 """
+)
 
 # Negative scored replies from the public, per parent item (``{parents}``: a condition on the
 # parent id, from this module's constants).
@@ -880,7 +910,8 @@ _INSERT_MENTION_SCORES = (
     SELECT b.item_id, x.lang, x.compound, x.label, x.topics, b.reach, b.engagement, b.hours,
            coalesce(neg.n, 0) AS negative_replies
     FROM _mention_batch b
-    JOIN _facts x ON x.text = b.text AND x.lang_hint IS NOT DISTINCT FROM b.lang_hint
+    JOIN _facts x
+      ON x.h1 = b.h1 AND x.h2 = b.h2 AND x.lang_hint IS NOT DISTINCT FROM b.lang_hint
     LEFT JOIN neg ON neg.item_id = b.item_id
 ), """
     + _MENTION_RISK_CTE

@@ -306,8 +306,8 @@ def test_batches_are_bounded_on_a_fresh_database(tmp_path, org):
 
     path = tmp_path / "s.duckdb"
     load(path, org, [item(f"n{i}", f"u{i}", f"testo {i}") for i in range(30)])
-    first = _read_mentions(path, 0, "v1", 10, _Facts(100))
-    second = _read_mentions(path, max(first["last"].to_pylist()), "v1", 10, _Facts(100))
+    first, _ = _read_mentions(path, 0, "v1", 10, _Facts(100))
+    second, _ = _read_mentions(path, max(first["last"].to_pylist()), "v1", 10, _Facts(100))
     assert (sum(first["n"].to_pylist()), sum(second["n"].to_pylist())) == (10, 10)
     assert first.num_rows == 10 and min(second["last"].to_pylist()) > max(first["last"].to_pylist())
 
@@ -325,7 +325,8 @@ def test_batches_are_the_pending_ids_in_order_however_sparse(tmp_path, org):
     pending = [i for (i,) in rows(path, "SELECT item_id FROM items WHERE item_id % 3 = 0 "
                                         "AND item_id >= 200 ORDER BY 1")]  # fmt: skip
     batches, after = [], 0
-    while (table := _read_mentions(path, after, "v1", 10, _Facts(100))) is not None:
+    while (read := _read_mentions(path, after, "v1", 10, _Facts(100))) is not None:
+        table = read[0]
         ids = [i for (i,) in rows(path, "SELECT item_id FROM items WHERE text IN (SELECT unnest(?))",
                                   [table["text"].to_pylist()])]  # fmt: skip
         batches.append(sorted(ids))
