@@ -237,14 +237,14 @@ def _init_worker(policy: PolicyConfig, org: OrgConfig) -> None:
     _ENGINE = PolicyEngine(policy, org)
 
 
-def _mention_task(schema: pa.Schema, keys: pa.Buffer) -> pa.RecordBatch:
+def _mention_task(schema: pa.Schema, texts: pa.Buffer) -> pa.RecordBatch:
     assert _ENGINE is not None, "worker not initialized"
-    return _mention_facts_of(_ENGINE, schema, keys)
+    return _mention_facts_of(_ENGINE, schema, texts)
 
 
-def _mention_facts_of(engine: PolicyEngine, schema: pa.Schema, keys: pa.Buffer) -> pa.RecordBatch:
+def _mention_facts_of(engine: PolicyEngine, schema: pa.Schema, texts: pa.Buffer) -> pa.RecordBatch:
     """``mention_facts`` of a serialized batch of (text, lang_hint) rows."""
-    batch = pa.ipc.read_record_batch(keys, schema)
+    batch = pa.ipc.read_record_batch(texts, schema)
     return mention_facts(engine, batch["text"].to_pylist(), batch["lang_hint"].to_pylist())
 
 
@@ -560,8 +560,8 @@ class _Pool:
             self.executor.shutdown(wait=False, cancel_futures=True)
             self.executor = None
 
-    def mention_inline(self, schema: pa.Schema, keys: pa.Buffer) -> pa.RecordBatch:
-        return _mention_facts_of(self.engine, schema, keys)
+    def mention_inline(self, schema: pa.Schema, texts: pa.Buffer) -> pa.RecordBatch:
+        return _mention_facts_of(self.engine, schema, texts)
 
     def staff_inline(self, schema: pa.Schema, posts: pa.Buffer) -> tuple:
         return staff_rows(self.engine, self.staff_cache, pa.ipc.read_record_batch(posts, schema))
