@@ -335,7 +335,7 @@ _MENTION_TEXTS = (
     FROM b GROUP BY h1, h2, lang_hint
 )
 SELECT k.h1, k.h2, k.text, k.lang_hint, k.n, k.last, d.row AS done_row,
-       d.row IS NOT NULL AS done, f.found IS NOT NULL AS flying
+       d.row IS NOT NULL AS done, f.h1 IS NOT NULL AS flying  -- a key is never NULL
 FROM k
 LEFT JOIN _done d
        ON d.h1 = k.h1 AND d.h2 = k.h2 AND d.lang_hint IS NOT DISTINCT FROM k.lang_hint
@@ -440,11 +440,6 @@ class _Facts:
             self.tables.pop(0)
 
 
-def _with_found(table: pa.Table) -> pa.Table:
-    # A non-null column to tell a join's match from no match (NULL) in _MENTION_TEXTS.
-    return table.append_column("found", pa.repeat(True, table.num_rows))
-
-
 def _read_mentions(
     path: Path, after: int, version: str, limit: int, facts: _Facts
 ) -> tuple[pa.Table, pa.Table] | None:
@@ -455,7 +450,7 @@ def _read_mentions(
     done = cached.select(_KEY_SCHEMA.names).append_column(
         "row", pa.array(np.arange(cached.num_rows, dtype=np.int64))
     )
-    flight = _with_found(facts.flight)
+    flight = facts.flight
 
     def work(conn: duckdb.DuckDBPyConnection) -> pa.Table | None:
         batch = _batch_params(conn, params)
@@ -651,9 +646,8 @@ class _Run:
 
     def _queue_mentions(self, after: int, table: pa.Table, reused: pa.Table) -> _Batch:
         done, flying = table["done"], table["flying"]
-        new = table.filter(pc.invert(pc.or_(done, flying)))
-        texts = new.select(["text", "lang_hint"])
-        new = new.select(_KEY_SCHEMA.names)
+        unscored = table.filter(pc.invert(pc.or_(done, flying)))
+        texts, new = unscored.select(["text", "lang_hint"]), unscored.select(_KEY_SCHEMA.names)
         batch = _Batch(
             "mention", after, pc.max(table["last"]).as_py(), pc.sum(table["n"]).as_py(),
             reused=reused, new=new,
